@@ -1,0 +1,20 @@
+#pragma once
+// Each subcommand registers itself on the app and sets `exitCode` when it runs.
+// The CLI is a consumer of the public library API only (include/lathe/).
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace lathe::cli {
+
+struct CommandContext {
+    int exitCode = 0;
+};
+
+// Prints one line "lathe: <message>" to stderr and returns `code` (non-zero).
+int reportError(const std::string& message, int code = 1);
+
+void registerDemoMixCommand(CLI::App& app, CommandContext& context);
+
+}  // namespace lathe::cli

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Quick start, tests: set up, build (Release), run the whole suite; then build and run it
+# again under AddressSanitizer + UndefinedBehaviorSanitizer in a separate build folder.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+"$root/scripts/setup.sh" "$root/build" Release
+echo "== lathe tests (Release)"
+ctest --test-dir "$root/build" -j "$jobs" --output-on-failure
+
+"$root/scripts/setup.sh" "$root/build-sanitize" RelWithDebInfo -DLATHE_SANITIZE=ON -DLATHE_BUILD_BENCHMARKS=OFF
+echo "== lathe tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$root/build-sanitize" -j "$jobs" --output-on-failure

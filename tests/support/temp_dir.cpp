@@ -1,0 +1,29 @@
+#include "support/temp_dir.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace lathe::test {
+
+TempDir::TempDir() {
+    const char* base = std::getenv("LATHE_TEST_TMP");
+    std::filesystem::path root = base ? base : std::filesystem::temp_directory_path();
+    std::filesystem::create_directories(root);
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = "lathe";
+    if (info) name = std::string(info->test_suite_name()) + "." + info->name();
+    for (auto& ch : name)
+        if (ch == '/') ch = '_';
+    std::string pattern = (root / (name + ".XXXXXX")).string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace lathe::test

@@ -1,0 +1,22 @@
+#pragma once
+// A fresh, empty folder per test under $LATHE_TEST_TMP (or the system temp folder), removed afterwards.
+
+#include <filesystem>
+#include <string>
+
+namespace lathe::test {
+
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace lathe::test
