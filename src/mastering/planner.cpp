@@ -5,16 +5,11 @@
 #include <string>
 
 #include "lathe/mastering/plan.h"
+#include "util/text.h"
 #include "lathe/mastering/tonal_balance.h"
 
 namespace lathe::mastering {
 namespace {
-
-std::string format(const char* pattern, auto... values) {
-    char text[512];
-    std::snprintf(text, sizeof text, pattern, values...);
-    return text;
-}
 
 // Mean of the deviation over bands whose centres lie in [loHz, hiHz].
 std::optional<double> regionMean(const std::array<std::optional<double>, kBands>& deviation, double loHz, double hiHz) {
@@ -56,8 +51,8 @@ void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request,
         const double gainDb = std::clamp(wantedDb, -kMaxEqMoveDb, kMaxEqMoveDb);
         if (std::abs(gainDb) < kSmallestEqMoveDb) {
             if (measured)
-                plan.decisions.push_back({"eq", format("%s: no move", region.name),
-                                          format("%s %.1f dB from the target balance: within %.1f dB after scaling",
+                plan.decisions.push_back({"eq", formatText("%s: no move", region.name),
+                                          formatText("%s %.1f dB from the target balance: within %.1f dB after scaling",
                                                  region.name, *measured, kSmallestEqMoveDb)});
             continue;
         }
@@ -66,22 +61,22 @@ void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request,
         move.frequencyHz = region.frequencyHz;
         move.q = region.q;
         move.gainDb = gainDb;
-        std::string why = measured ? format("%s %.1f dB %s the target balance (corrected %.0f %%)", region.name,
+        std::string why = measured ? formatText("%s %.1f dB %s the target balance (corrected %.0f %%)", region.name,
                                             std::abs(*measured), *measured > 0 ? "above" : "below",
                                             kTonalCorrectionFraction * 100.0)
-                                   : format("%s not measurable", region.name);
-        if (intentDb != 0.0) why += format("; intent %+.1f dB", intentDb);
-        if (request.amount < 1.0) why += format("; amount %.0f %%", request.amount * 100.0);
-        if (gainDb != wantedDb) why += format("; capped at %+.0f dB (EQ guardrail)", gainDb > 0 ? kMaxEqMoveDb : -kMaxEqMoveDb);
+                                   : formatText("%s not measurable", region.name);
+        if (intentDb != 0.0) why += formatText("; intent %+.1f dB", intentDb);
+        if (request.amount < 1.0) why += formatText("; amount %.0f %%", request.amount * 100.0);
+        if (gainDb != wantedDb) why += formatText("; capped at %+.0f dB (EQ guardrail)", gainDb > 0 ? kMaxEqMoveDb : -kMaxEqMoveDb);
         move.reason = why;
         const char* shapeName = move.shape == EqShape::LowShelf ? "low shelf" : move.shape == EqShape::HighShelf ? "high shelf" : "bell";
-        plan.decisions.push_back({"eq", format("%s %+.1f dB at %.0f Hz", shapeName, move.gainDb, move.frequencyHz), why});
+        plan.decisions.push_back({"eq", formatText("%s %+.1f dB at %.0f Hz", shapeName, move.gainDb, move.frequencyHz), why});
         plan.eq.push_back(std::move(move));
     }
     // Rumble: energy far above the target below 30 Hz gets a gentle high-pass.
     if (const auto rumble = regionMean(deviation, 20.0, 25.0); rumble && *rumble > 6.0 && request.amount > 0.0) {
         EqMove highPass{EqShape::HighPass, 25.0, 0.0, 0.707,
-                        format("sub-sonic energy %.1f dB above the target balance below 30 Hz", *rumble)};
+                        formatText("sub-sonic energy %.1f dB above the target balance below 30 Hz", *rumble)};
         plan.decisions.push_back({"eq", "high-pass 25 Hz (12 dB/oct)", highPass.reason});
         plan.eq.push_back(std::move(highPass));
     }
@@ -94,14 +89,14 @@ void planStereo(const analysis::Analysis& mix, const PlanRequest& request, Maste
     std::string why;
     if (*mix.sideToMidDb > -3.0) {
         width = 85.0;
-        why = format("side only %.1f dB below mid: unusually wide, narrowed", -*mix.sideToMidDb);
+        why = formatText("side only %.1f dB below mid: unusually wide, narrowed", -*mix.sideToMidDb);
     } else if (*mix.sideToMidDb < -20.0 && *mix.sideToMidDb > -60.0) {
         width = 115.0;
-        why = format("side %.1f dB below mid: unusually narrow, widened", -*mix.sideToMidDb);
+        why = formatText("side %.1f dB below mid: unusually narrow, widened", -*mix.sideToMidDb);
     }
     width = 100.0 + (width - 100.0 + request.intent.adjustments.widthPercent) * request.amount;
     if (request.intent.adjustments.widthPercent != 0.0)
-        why += format("%sintent %+.0f %%", why.empty() ? "" : "; ", request.intent.adjustments.widthPercent);
+        why += formatText("%sintent %+.0f %%", why.empty() ? "" : "; ", request.intent.adjustments.widthPercent);
     stereo.widthPercent = std::clamp(width, 50.0, 150.0);
 
     // Low-frequency width: side energy close to mid below 100 Hz smears the low end and wastes headroom.
@@ -117,14 +112,14 @@ void planStereo(const analysis::Analysis& mix, const PlanRequest& request, Maste
         if (lowSideToMidDb > -12.0) {
             stereo.bassMonoBelowHz = 120.0;
             plan.decisions.push_back({"stereo", "bass mono below 120 Hz",
-                                      format("low end wide: side only %.1f dB below mid under 100 Hz", -lowSideToMidDb)});
+                                      formatText("low end wide: side only %.1f dB below mid under 100 Hz", -lowSideToMidDb)});
         }
     }
     stereo.correlationFloor = 0.0;
     stereo.enabled = stereo.widthPercent != 100.0 || stereo.bassMonoBelowHz.has_value();
     if (stereo.widthPercent != 100.0) {
         stereo.reason = why;
-        plan.decisions.push_back({"stereo", format("width %.0f %%", stereo.widthPercent), why});
+        plan.decisions.push_back({"stereo", formatText("width %.0f %%", stereo.widthPercent), why});
     }
 }
 
@@ -137,11 +132,11 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
     loudness.plrFloorDb = request.target.plrFloorDb + (intent.keepDynamic ? 2.0 : 0.0);
     loudness.plannedLufs = loudness.requestedLufs;
     if (intent.loudnessOffsetLu != 0.0)
-        plan.decisions.push_back({"loudness", format("target %.1f LUFS", loudness.requestedLufs),
-                                  format("%s %.1f LUFS with the intent's %+.1f LU", request.target.name.c_str(),
+        plan.decisions.push_back({"loudness", formatText("target %.1f LUFS", loudness.requestedLufs),
+                                  formatText("%s %.1f LUFS with the intent's %+.1f LU", request.target.name.c_str(),
                                          request.target.integratedLufs, intent.loudnessOffsetLu)});
     if (intent.keepDynamic)
-        plan.decisions.push_back({"loudness", format("PLR floor %.1f dB", loudness.plrFloorDb), "intent: keep it dynamic (+2 dB)"});
+        plan.decisions.push_back({"loudness", formatText("PLR floor %.1f dB", loudness.plrFloorDb), "intent: keep it dynamic (+2 dB)"});
 
     const double integrated = mix.integratedLufs.value_or(-70.0);
     const double truePeak = mix.truePeakDbtp.value_or(-70.0);
@@ -152,32 +147,32 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
     if (inputPlr > limitedPlr && limitedPlr < loudness.plrFloorDb) {
         if (request.dynamicsLoud) {
             plan.decisions.push_back({"loudness", "PLR floor overridden",
-                                      format("--dynamics loud: the master's PLR will be %.1f dB, below the %.1f dB floor",
+                                      formatText("--dynamics loud: the master's PLR will be %.1f dB, below the %.1f dB floor",
                                              limitedPlr, loudness.plrFloorDb)});
         } else {
             loudness.plannedLufs = ceiling - loudness.plrFloorDb;
             loudness.guardrailLimited = true;
-            plan.warnings.push_back(format("target %.1f LUFS would squash the master to a PLR of %.1f dB; stopping at "
+            plan.warnings.push_back(formatText("target %.1f LUFS would squash the master to a PLR of %.1f dB; stopping at "
                                            "%.1f LUFS (PLR floor %.1f dB); use --dynamics loud to go further",
                                            loudness.requestedLufs, limitedPlr, loudness.plannedLufs, loudness.plrFloorDb));
-            plan.decisions.push_back({"loudness", format("deliver at %.1f LUFS", loudness.plannedLufs),
+            plan.decisions.push_back({"loudness", formatText("deliver at %.1f LUFS", loudness.plannedLufs),
                                       "over-compression guardrail: " + plan.warnings.back()});
         }
     }
     loudness.estimatedGainDb = loudness.plannedLufs - integrated;
     if (integrated > loudness.plannedLufs) {
         loudness.turnDownOnly = true;
-        plan.decisions.push_back({"loudness", format("gain %.1f dB", loudness.estimatedGainDb),
-                                  format("input already at %.1f LUFS, above the target: turned down, not limited again", integrated)});
+        plan.decisions.push_back({"loudness", formatText("gain %.1f dB", loudness.estimatedGainDb),
+                                  formatText("input already at %.1f LUFS, above the target: turned down, not limited again", integrated)});
     }
     if (inputPlr < loudness.plrFloorDb && mix.integratedLufs)
-        plan.warnings.push_back(format("input PLR is %.1f dB, below the %.1f dB floor: the mix is already heavily limited",
+        plan.warnings.push_back(formatText("input PLR is %.1f dB, below the %.1f dB floor: the mix is already heavily limited",
                                        inputPlr, loudness.plrFloorDb));
 
     // Peak reduction the limiter alone would have to do.
     const double peakReductionDb = std::max(0.0, truePeak + loudness.estimatedGainDb - ceiling);
-    plan.decisions.push_back({"limiter", format("ceiling %.1f dBTP, %.0f ms lookahead", ceiling, plan.limiter.lookaheadMs),
-                              format("expected peak reduction %.1f dB (input PLR %.1f dB -> %.1f dB)", peakReductionDb,
+    plan.decisions.push_back({"limiter", formatText("ceiling %.1f dBTP, %.0f ms lookahead", ceiling, plan.limiter.lookaheadMs),
+                              formatText("expected peak reduction %.1f dB (input PLR %.1f dB -> %.1f dB)", peakReductionDb,
                                      inputPlr, std::min(inputPlr, ceiling - loudness.plannedLufs))});
 
     auto& glue = plan.glue;
@@ -188,10 +183,10 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
         glue.thresholdDb = integrated + 3.0;  // RMS detector: acts on the loud passages only
         glue.attackMs = 30.0 + 20.0 * intent.punch;
         glue.releaseMs = 150.0 - 40.0 * intent.punch;
-        glue.reason = format("the limiter would need %.1f dB of peak reduction: gentle %.1f:1 glue compression shares "
+        glue.reason = formatText("the limiter would need %.1f dB of peak reduction: gentle %.1f:1 glue compression shares "
                              "the load",
                              peakReductionDb, glue.ratio);
-        plan.decisions.push_back({"compressor", format("%.1f:1 above %.1f dBFS RMS, attack %.0f ms, auto release",
+        plan.decisions.push_back({"compressor", formatText("%.1f:1 above %.1f dBFS RMS, attack %.0f ms, auto release",
                                                        glue.ratio, glue.thresholdDb, glue.attackMs),
                                   glue.reason});
     } else if (intent.keepDynamic) {
@@ -200,7 +195,7 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
     if (dynamicsAllowed && peakReductionDb > 6.0) {
         plan.clipper.enabled = true;
         plan.clipper.ceilingDb = -0.5;
-        plan.clipper.reason = format("%.1f dB of peak reduction: a soft clipper shaves the fastest transients so the "
+        plan.clipper.reason = formatText("%.1f dB of peak reduction: a soft clipper shaves the fastest transients so the "
                                      "limiter works less",
                                      peakReductionDb);
         plan.decisions.push_back({"clipper", "soft clip 0.5 dB above the limiter threshold", plan.clipper.reason});
@@ -209,13 +204,13 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
 
 void planWarnings(const analysis::Analysis& mix, MasteringPlan& plan) {
     if (mix.clippedRuns > 0)
-        plan.warnings.push_back(format("input has %lld clipped runs (3+ samples at full scale): clipping in the mix cannot be undone",
+        plan.warnings.push_back(formatText("input has %lld clipped runs (3+ samples at full scale): clipping in the mix cannot be undone",
                                        static_cast<long long>(mix.clippedRuns)));
     if (mix.dcOffsetDbfs && *mix.dcOffsetDbfs > -60.0)
-        plan.warnings.push_back(format("DC offset %.1f dBFS in the input: removed by the DC blocker", *mix.dcOffsetDbfs));
+        plan.warnings.push_back(formatText("DC offset %.1f dBFS in the input: removed by the DC blocker", *mix.dcOffsetDbfs));
     if (mix.durationSeconds < 10.0) plan.warnings.push_back("input shorter than 10 s: loudness figures are less reliable");
     if (mix.headSilenceSeconds > 2.0 || mix.tailSilenceSeconds > 5.0)
-        plan.warnings.push_back(format("long silence: %.1f s at the head, %.1f s at the tail", mix.headSilenceSeconds,
+        plan.warnings.push_back(formatText("long silence: %.1f s at the head, %.1f s at the tail", mix.headSilenceSeconds,
                                        mix.tailSilenceSeconds));
 }
 
