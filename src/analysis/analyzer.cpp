@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
+#include <semaphore>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "lathe/analysis/dynamic_range_tt.h"
 #include "lathe/analysis/level_stats.h"
@@ -19,6 +23,10 @@ namespace {
 constexpr std::size_t kMaxChunkFrames = 8192;  // parts see blocks of at most this many frames
 }
 
+// The parts fall into two groups of similar cost: the meters (loudness, true peak) and the QC
+// figures. With `parallel`, a worker thread runs the meters on each block while the caller runs
+// the QC parts; process() returns when both are done, so every part sees the same blocks in the
+// same order as in the sequential case.
 struct Analyzer::State {
     double sampleRate = 0;
     int numChannels = 0;
@@ -30,6 +38,52 @@ struct Analyzer::State {
     ThirdOctaveSpectrum spectrum;
     DynamicRangeTt dynamicRange;
     SilenceDetector silence;
+
+    std::thread worker;
+    std::binary_semaphore workStart{0};
+    std::binary_semaphore workDone{0};
+    ConstAudioBlock pending;  // the block the worker is to meter
+    bool quit = false;
+
+    State() = default;
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    ~State() {
+        if (worker.joinable()) {
+            quit = true;
+            workStart.release();
+            worker.join();
+        }
+    }
+
+    template <class Function>
+    static void forEachChunk(ConstAudioBlock block, Function&& function) noexcept {
+        for (std::size_t offset = 0; offset < block.numFrames(); offset += kMaxChunkFrames)
+            function(block.slice(offset, std::min(kMaxChunkFrames, block.numFrames() - offset)));
+    }
+    void meter(ConstAudioBlock block) noexcept {
+        forEachChunk(block, [this](ConstAudioBlock chunk) {
+            loudness.process(chunk);
+            truePeak.process(chunk);
+        });
+    }
+    void measureQc(ConstAudioBlock block) noexcept {
+        forEachChunk(block, [this](ConstAudioBlock chunk) {
+            levels.process(chunk);
+            if (numChannels >= 2) stereo.process(chunk);
+            spectrum.process(chunk);
+            dynamicRange.process(chunk);
+            silence.process(chunk);
+        });
+    }
+    void workerLoop() noexcept {
+        while (true) {
+            workStart.acquire();
+            if (quit) return;
+            meter(pending);
+            workDone.release();
+        }
+    }
 };
 
 Analyzer::Analyzer() = default;
@@ -58,21 +112,27 @@ Status Analyzer::prepare(double sampleRate, int numChannels, const AnalysisOptio
                           state->silence.prepare(sampleRate)}) {
         if (!status) return status;
     }
+    if (options.parallel) {
+        try {
+            state->worker = std::thread([raw = state.get()] { raw->workerLoop(); });
+        } catch (const std::system_error&) {
+            // No thread to be had: analyse sequentially (same figures).
+        }
+    }
     state_ = std::move(state);
     return success();
 }
 
 void Analyzer::process(ConstAudioBlock block) noexcept {
     auto& s = *state_;
-    for (std::size_t offset = 0; offset < block.numFrames(); offset += kMaxChunkFrames) {
-        const ConstAudioBlock chunk = block.slice(offset, std::min(kMaxChunkFrames, block.numFrames() - offset));
-        s.loudness.process(chunk);
-        s.truePeak.process(chunk);
-        s.levels.process(chunk);
-        if (s.numChannels >= 2) s.stereo.process(chunk);
-        s.spectrum.process(chunk);
-        s.dynamicRange.process(chunk);
-        s.silence.process(chunk);
+    if (s.worker.joinable()) {
+        s.pending = block;
+        s.workStart.release();
+        s.measureQc(block);
+        s.workDone.acquire();
+    } else {
+        s.meter(block);
+        s.measureQc(block);
     }
     s.frames += static_cast<std::int64_t>(block.numFrames());
 }
@@ -148,14 +208,25 @@ Result<Analysis> analyzeFile(const std::filesystem::path& path, const AnalysisOp
     Analyzer analyzer;
     if (auto status = analyzer.prepare(info.sampleRate, info.numChannels, options, info.numFrames); !status)
         return fail(path.string() + ": " + status.error().message);
+    // Double buffering: the reader thread fills one buffer while the analyzer works on the other.
     constexpr std::size_t kReadFrames = 65536;
-    AudioBuffer buffer(info.numChannels, kReadFrames);
+    std::array<AudioBuffer, 2> buffers{AudioBuffer(info.numChannels, kReadFrames), AudioBuffer(info.numChannels, kReadFrames)};
+    auto readInto = [&reader](AudioBuffer& buffer) { return reader->read(buffer.block()); };
+    auto launch = [&](AudioBuffer& buffer) {
+        const auto policy = options.parallel ? std::launch::async : std::launch::deferred;
+        return std::async(policy, readInto, std::ref(buffer));
+    };
     std::int64_t framesRead = 0;
+    std::size_t current = 0;
+    auto next = launch(buffers[current]);
     while (true) {
-        auto got = reader->read(buffer.block());
+        auto got = next.get();
         if (!got) return got.error();
         if (*got == 0) break;
-        analyzer.process(ConstAudioBlock(buffer.block()).slice(0, *got));
+        const ConstAudioBlock block = ConstAudioBlock(buffers[current].block()).slice(0, *got);
+        current ^= 1u;
+        next = launch(buffers[current]);
+        analyzer.process(block);
         framesRead += static_cast<std::int64_t>(*got);
     }
     if (framesRead != info.numFrames)

@@ -6,7 +6,11 @@
 #include <functional>
 #include <string>
 
+#include "analysis/lane_sums.h"
+
 namespace lathe::analysis {
+
+static_assert(DynamicRangeTt::kLanes == analysis::kLanes);
 
 Status DynamicRangeTt::prepare(double sampleRate, int numChannels, std::int64_t expectedFrames) {
     if (!(sampleRate > 0)) return fail("dynamic range: sample rate must be positive");
@@ -24,18 +28,22 @@ void DynamicRangeTt::reset() noexcept {
     framesInBlock_ = 0;
     totalFrames_ = 0;
     for (auto& channel : channels_) {
-        channel.sumSquares = 0;
-        channel.peak = 0;
+        channel.lanes = {};
         channel.blocks.clear();
     }
 }
 
+DynamicRangeTt::BlockFigures DynamicRangeTt::ChannelState::figures(std::int64_t frames) const noexcept {
+    const double sumSquares = (lanes[0].sumSquares + lanes[1].sumSquares) + (lanes[2].sumSquares + lanes[3].sumSquares);
+    float peak = 0;
+    for (const auto& lane : lanes) peak = std::max(peak, lane.peak);
+    return {std::sqrt(2.0 * sumSquares / double(frames)), double(peak)};
+}
+
 void DynamicRangeTt::closeBlock() noexcept {
     for (auto& channel : channels_) {
-        const double rmsScaled = std::sqrt(2.0 * channel.sumSquares / double(framesInBlock_));
-        channel.blocks.push_back({rmsScaled, double(channel.peak)});
-        channel.sumSquares = 0;
-        channel.peak = 0;
+        channel.blocks.push_back(channel.figures(framesInBlock_));
+        channel.lanes = {};
     }
     framesInBlock_ = 0;
 }
@@ -48,14 +56,13 @@ void DynamicRangeTt::process(ConstAudioBlock block) noexcept {
         for (int c = 0; c < block.numChannels(); ++c) {
             auto& channel = channels_[static_cast<std::size_t>(c)];
             const float* x = block.channelData(c) + offset;
-            double sumSquares = channel.sumSquares;
-            float peak = channel.peak;
-            for (std::size_t i = 0; i < count; ++i) {
-                sumSquares += double(x[i]) * double(x[i]);
-                peak = std::max(peak, std::abs(x[i]));
-            }
-            channel.sumSquares = sumSquares;
-            channel.peak = peak;
+            // Lanes count from the start of the 3 s block, which is fixed in the stream.
+            accumulateInLanes(channel.lanes, framesInBlock_, count, [x](LaneSums& lane, std::size_t i) {
+                const double v = x[i];
+                lane.sumSquares += v * v;
+                const float magnitude = std::abs(x[i]);
+                lane.peak = magnitude > lane.peak ? magnitude : lane.peak;
+            });
         }
         framesInBlock_ += static_cast<std::int64_t>(count);
         offset += count;
@@ -79,8 +86,9 @@ DynamicRangeTtResult DynamicRangeTt::result() const {
             peaks.push_back(block.peak);
         }
         if (framesInBlock_ > 0) {  // the final, shorter block
-            rms.push_back(std::sqrt(2.0 * channel.sumSquares / double(framesInBlock_)));
-            peaks.push_back(double(channel.peak));
+            const BlockFigures last = channel.figures(framesInBlock_);
+            rms.push_back(last.rmsScaled);
+            peaks.push_back(last.peak);
         }
         std::sort(rms.begin(), rms.end(), std::greater<>());
         std::sort(peaks.begin(), peaks.end(), std::greater<>());

@@ -5,7 +5,11 @@
 #include <cmath>
 #include <string>
 
+#include "analysis/lane_sums.h"
+
 namespace lathe::analysis {
+
+static_assert(LevelStats::kLanes == analysis::kLanes);
 
 Status LevelStats::prepare(int numChannels) {
     if (numChannels < 1 || numChannels > kMaxChannels)
@@ -26,20 +30,26 @@ void LevelStats::process(ConstAudioBlock block) noexcept {
     for (int c = 0; c < block.numChannels(); ++c) {
         auto& state = channels_[static_cast<std::size_t>(c)];
         const float* x = block.channelData(c);
-        double sum = state.sum;
-        double sumSquares = state.sumSquares;
-        float peak = state.peak;
+        accumulateInLanes(state.lanes, frames_, numFrames, [x](LaneSums& lane, std::size_t i) {
+            const double v = x[i];
+            lane.sum += v;
+            lane.sumSquares += v * v;
+            const float magnitude = std::abs(x[i]);
+            lane.peak = magnitude > lane.peak ? magnitude : lane.peak;
+        });
+        float peak = 0;
+        for (const auto& lane : state.lanes) peak = std::max(peak, lane.peak);
+
+        // Clipped runs: sequential, but only blocks that reach full scale need the sample loop.
+        if (peak < fullScale) {
+            state.runLength = 0;
+            continue;
+        }
         float runValue = state.runValue;
         std::int64_t runLength = state.runLength;
         std::int64_t clippedRuns = state.clippedRuns;
         for (std::size_t i = 0; i < numFrames; ++i) {
-            const double v = x[i];
-            sum += v;
-            sumSquares += v * v;
-            const float magnitude = std::abs(x[i]);
-            peak = std::max(peak, magnitude);
-            if (magnitude >= fullScale) {
-                // Only samples at full scale extend or start a run worth tracking.
+            if (std::abs(x[i]) >= fullScale) {
                 if (runLength > 0 && x[i] == runValue) {
                     if (++runLength == kMinClippedRunLength) ++clippedRuns;
                 } else {
@@ -50,9 +60,6 @@ void LevelStats::process(ConstAudioBlock block) noexcept {
                 runLength = 0;
             }
         }
-        state.sum = sum;
-        state.sumSquares = sumSquares;
-        state.peak = peak;
         state.runValue = runValue;
         state.runLength = runLength;
         state.clippedRuns = clippedRuns;
@@ -65,9 +72,11 @@ LevelStatsResult LevelStats::result() const {
     double totalSquares = 0;
     double worstDc = 0;
     for (const auto& state : channels_) {
-        out.samplePeakLinear = std::max(out.samplePeakLinear, double(state.peak));
-        totalSquares += state.sumSquares;
-        const double mean = frames_ > 0 ? state.sum / double(frames_) : 0.0;
+        const auto& l = state.lanes;
+        for (const auto& lane : l) out.samplePeakLinear = std::max(out.samplePeakLinear, double(lane.peak));
+        totalSquares += (l[0].sumSquares + l[1].sumSquares) + (l[2].sumSquares + l[3].sumSquares);
+        const double sum = (l[0].sum + l[1].sum) + (l[2].sum + l[3].sum);
+        const double mean = frames_ > 0 ? sum / double(frames_) : 0.0;
         out.channelDcOffset.push_back(mean);
         worstDc = std::max(worstDc, std::abs(mean));
         out.clippedRuns += state.clippedRuns;

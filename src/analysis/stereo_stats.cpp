@@ -5,7 +5,11 @@
 #include <cmath>
 #include <string>
 
+#include "analysis/lane_sums.h"
+
 namespace lathe::analysis {
+
+static_assert(StereoStats::kLanes == analysis::kLanes);
 
 Status StereoStats::prepare(int numChannels) {
     if (numChannels < 2 || numChannels > kMaxChannels)
@@ -16,58 +20,53 @@ Status StereoStats::prepare(int numChannels) {
 }
 
 void StereoStats::reset() noexcept {
-    sumLeft_ = sumRight_ = 0;
-    sumLeftSquares_ = sumRightSquares_ = sumProducts_ = 0;
-    midEnergy_ = sideEnergy_ = 0;
+    lanes_ = {};
     frames_ = 0;
 }
 
 void StereoStats::process(ConstAudioBlock block) noexcept {
     const float* left = block.channelData(0);
     const float* right = block.channelData(1);
-    double sumLeft = sumLeft_, sumRight = sumRight_;
-    double sumLeftSquares = sumLeftSquares_, sumRightSquares = sumRightSquares_, sumProducts = sumProducts_;
-    double midEnergy = midEnergy_, sideEnergy = sideEnergy_;
-    for (std::size_t i = 0; i < block.numFrames(); ++i) {
+    accumulateInLanes(lanes_, frames_, block.numFrames(), [left, right](LaneSums& lane, std::size_t i) {
         const double l = left[i];
         const double r = right[i];
-        sumLeft += l;
-        sumRight += r;
-        sumLeftSquares += l * l;
-        sumRightSquares += r * r;
-        sumProducts += l * r;
-        const double mid = 0.5 * (l + r);  // exact in double
-        const double side = 0.5 * (l - r);
-        midEnergy += mid * mid;
-        sideEnergy += side * side;
-    }
-    sumLeft_ = sumLeft;
-    sumRight_ = sumRight;
-    sumLeftSquares_ = sumLeftSquares;
-    sumRightSquares_ = sumRightSquares;
-    sumProducts_ = sumProducts;
-    midEnergy_ = midEnergy;
-    sideEnergy_ = sideEnergy;
+        lane.left += l;
+        lane.right += r;
+        lane.leftSquares += l * l;
+        lane.rightSquares += r * r;
+        lane.products += l * r;
+    });
     frames_ += static_cast<std::int64_t>(block.numFrames());
 }
 
 StereoStatsResult StereoStats::result() const {
+    const auto total = [this](double LaneSums::*field) {
+        return (lanes_[0].*field + lanes_[1].*field) + (lanes_[2].*field + lanes_[3].*field);
+    };
+    const double sumLeft = total(&LaneSums::left);
+    const double sumRight = total(&LaneSums::right);
+    const double sumLeftSquares = total(&LaneSums::leftSquares);
+    const double sumRightSquares = total(&LaneSums::rightSquares);
+    const double sumProducts = total(&LaneSums::products);
+
     StereoStatsResult out;
-    out.midEnergy = midEnergy_;
-    out.sideEnergy = sideEnergy_;
+    out.midEnergy = std::max(0.0, (sumLeftSquares + 2.0 * sumProducts + sumRightSquares) / 4.0);
+    out.sideEnergy = std::max(0.0, (sumLeftSquares - 2.0 * sumProducts + sumRightSquares) / 4.0);
     if (frames_ > 0) {
         const double n = double(frames_);
-        const double meanLeft = sumLeft_ / n;
-        const double meanRight = sumRight_ / n;
-        const double varianceLeft = sumLeftSquares_ / n - meanLeft * meanLeft;
-        const double varianceRight = sumRightSquares_ / n - meanRight * meanRight;
-        const double covariance = sumProducts_ / n - meanLeft * meanRight;
-        if (varianceLeft > 0 && varianceRight > 0) {
+        const double meanLeft = sumLeft / n;
+        const double meanRight = sumRight / n;
+        const double varianceLeft = sumLeftSquares / n - meanLeft * meanLeft;
+        const double varianceRight = sumRightSquares / n - meanRight * meanRight;
+        const double covariance = sumProducts / n - meanLeft * meanRight;
+        // A variance lost in rounding (a constant channel, e.g. pure DC) counts as zero.
+        constexpr double kRelativeFloor = 1e-12;
+        if (varianceLeft > kRelativeFloor * sumLeftSquares / n && varianceRight > kRelativeFloor * sumRightSquares / n) {
             const double r = covariance / std::sqrt(varianceLeft * varianceRight);
             out.correlation = std::clamp(r, -1.0, 1.0);
         }
     }
-    if (midEnergy_ > 0 && sideEnergy_ > 0) out.sideToMidDb = 10.0 * std::log10(sideEnergy_ / midEnergy_);
+    if (out.midEnergy > 0 && out.sideEnergy > 0) out.sideToMidDb = 10.0 * std::log10(out.sideEnergy / out.midEnergy);
     return out;
 }
 

@@ -73,11 +73,11 @@ struct ComplexBuffer {
 
 }  // namespace
 
-// Glossary: N fftSize, H = N / 2 hop; history holds the last `filled` samples of mid and side;
+// Glossary: N fftSize, H = N hop (frames do not overlap); history holds the last `filled` samples of mid and side;
 // power accumulates |X_k|^2 over frames; windowEnergy accumulates sum w^2 over the samples framed.
 struct ThirdOctaveSpectrum::State {
     State(double rate, int channels, std::size_t size)
-        : sampleRate(rate), numChannels(channels), fftSize(size), hop(size / 2), window(size),
+        : sampleRate(rate), numChannels(channels), fftSize(size), hop(size), window(size),
           midHistory(size, 0.0f), sideHistory(channels >= 2 ? size : 0, 0.0f), frame(size), spectrum(size / 2 + 1),
           midPower(size / 2 + 1, 0.0), sidePower(channels >= 2 ? size / 2 + 1 : 0, 0.0) {
         for (std::size_t i = 0; i < fftSize; ++i)
@@ -218,8 +218,10 @@ void ThirdOctaveSpectrum::process(ConstAudioBlock block) noexcept {
         offset += count;
         if (s.filled == s.fftSize) {
             s.analyseFrame(s.fftSize);
-            std::copy(s.midHistory.begin() + std::ptrdiff_t(s.hop), s.midHistory.end(), s.midHistory.begin());
-            if (stereo) std::copy(s.sideHistory.begin() + std::ptrdiff_t(s.hop), s.sideHistory.end(), s.sideHistory.begin());
+            if (s.hop < s.fftSize) {  // overlapping frames keep the last N - H samples
+                std::copy(s.midHistory.begin() + std::ptrdiff_t(s.hop), s.midHistory.end(), s.midHistory.begin());
+                if (stereo) std::copy(s.sideHistory.begin() + std::ptrdiff_t(s.hop), s.sideHistory.end(), s.sideHistory.begin());
+            }
             s.filled = s.fftSize - s.hop;
         }
     }

@@ -66,6 +66,12 @@ TEST(StereoStats, SideToMidOfHalfGainRightChannel) {
     EXPECT_NEAR(*result.correlation, 1.0, 1e-9);
 }
 
+TEST(StereoStats, ConstantChannelHasNoCorrelation) {
+    AudioBuffer audio = test::whiteNoise(48000, 1.0, 0.5, 2);
+    std::fill(audio.channel(1).begin(), audio.channel(1).end(), 0.1f);
+    EXPECT_FALSE(measure(audio).correlation);
+}
+
 TEST(StereoStats, DualMonoHasNoSideAndInvertedHasNoMid) {
     const AudioBuffer noise = test::whiteNoise(48000, 1.0, 0.5, 2);
     const auto dualMono = measure(withRight(noise, 1.0f));

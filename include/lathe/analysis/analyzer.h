@@ -12,7 +12,8 @@
 // nothing above the -70 LUFS absolute gate) gets a warning "silent: ..." in `warnings`.
 // Stereo figures use the first two channels (L, R) of files with 2 or more channels; the mono
 // fold-down is measured for 2-channel files only.
-// process() accepts any block size with identical results.
+// process() accepts any block size with identical results. analyzeFile() also decodes the next
+// block on a reader thread while the current one is analysed.
 
 #include <array>
 #include <cstdint>
@@ -31,6 +32,9 @@ namespace lathe::analysis {
 
 struct AnalysisOptions {
     bool recordSeries = false;  // momentary and short-term loudness at a 10 ms hop
+    // Run the loudness and true-peak meters on a second thread while the calling thread runs the
+    // other parts (fork-join per process() call). The figures are bit-identical either way.
+    bool parallel = true;
 };
 
 // Field names match the JSON keys of `lathe analyze --json`. nullopt serialises as null.

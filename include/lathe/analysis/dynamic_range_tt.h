@@ -15,6 +15,7 @@
 // Memory: two doubles per channel per 3 s block. Latency: none. Any block split gives identical
 // results. process() allocates only when the file outgrows the prepare() reservation.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -34,6 +35,7 @@ class DynamicRangeTt {
 public:
     static constexpr double kBlockSeconds = 3.0;
     static constexpr std::size_t kLoudestDivisor = 5;  // the loudest 20 % of the blocks
+    static constexpr std::size_t kLanes = 4;           // interleaved partial sums (src/analysis/lane_sums.h)
 
     Status prepare(double sampleRate, int numChannels, std::int64_t expectedFrames = 0);
     void reset() noexcept;
@@ -45,10 +47,14 @@ private:
         double rmsScaled = 0;  // sqrt(2 * mean(x^2))
         double peak = 0;
     };
-    struct ChannelState {
-        double sumSquares = 0;  // of the block in progress
+    struct LaneSums {  // of the block in progress, in interleaved lanes (src/analysis/lane_sums.h)
+        double sumSquares = 0;
         float peak = 0;
+    };
+    struct ChannelState {
+        std::array<LaneSums, kLanes> lanes{};
         std::vector<BlockFigures> blocks;
+        [[nodiscard]] BlockFigures figures(std::int64_t frames) const noexcept;
     };
     void closeBlock() noexcept;
 

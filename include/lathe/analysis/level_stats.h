@@ -13,6 +13,7 @@
 // Figures that are -inf in dB (digital silence, zero mean) are nullopt. Latency: none.
 // process() accepts any block size with bit-identical results and never allocates.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -36,6 +37,7 @@ class LevelStats {
 public:
     static constexpr double kFullScaleThreshold = 1.0 - 1.0 / 32768.0;
     static constexpr std::int64_t kMinClippedRunLength = 3;
+    static constexpr std::size_t kLanes = 4;  // interleaved partial sums (src/analysis/lane_sums.h)
 
     Status prepare(int numChannels);
     void reset() noexcept;
@@ -43,10 +45,13 @@ public:
     [[nodiscard]] LevelStatsResult result() const;
 
 private:
+    struct LaneSums {
+        double sum = 0;         // sum of x
+        double sumSquares = 0;  // sum of x^2
+        float peak = 0;         // max |x|
+    };
     struct ChannelState {
-        double sum = 0;             // sum of x
-        double sumSquares = 0;      // sum of x^2
-        float peak = 0;             // max |x|
+        std::array<LaneSums, kLanes> lanes{};
         float runValue = 0;         // value of the current run of equal samples
         std::int64_t runLength = 0; // length of that run so far
         std::int64_t clippedRuns = 0;

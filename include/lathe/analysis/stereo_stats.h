@@ -5,9 +5,13 @@
 //   constant (zero variance).
 // - side-to-mid: 10 log10(sum S^2 / sum M^2) with M = (L + R) / 2 and S = (L - R) / 2 (dB); 0 dB for
 //   a signal in one channel only, -inf (reported nullopt) for dual mono, nullopt when M is silent.
-// Sums are in double and in sample order, so any block split gives bit-identical results.
+// Sums are in double, in interleaved lanes fixed by the sample's position in the stream, so any
+// block split gives bit-identical results. Mid and side energies come from the same sums
+// (E_M = (LL + 2 LR + RR) / 4, E_S = (LL - 2 LR + RR) / 4): exact zeros for dual mono and for
+// inverted channels; otherwise side-to-mid is resolved down to about -150 dB.
 // Latency: none. process() never allocates.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -31,10 +35,14 @@ public:
     void process(ConstAudioBlock block) noexcept;
     [[nodiscard]] StereoStatsResult result() const;
 
+    static constexpr std::size_t kLanes = 4;  // interleaved partial sums (src/analysis/lane_sums.h)
+
 private:
-    double sumLeft_ = 0, sumRight_ = 0;
-    double sumLeftSquares_ = 0, sumRightSquares_ = 0, sumProducts_ = 0;
-    double midEnergy_ = 0, sideEnergy_ = 0;
+    struct LaneSums {
+        double left = 0, right = 0;                            // sum L, sum R
+        double leftSquares = 0, rightSquares = 0, products = 0;  // sum L^2, sum R^2, sum L R
+    };
+    std::array<LaneSums, kLanes> lanes_{};
     std::int64_t frames_ = 0;
 };
 

@@ -3,10 +3,13 @@
 // - Signals: mono files: mid = the channel, no side. Two or more channels: M = (L + R) / 2 and
 //   S = (L - R) / 2 of the first two channels.
 // - Welch average: periodic Hann frames of N = the smallest power of two >= fs / 1.5 (bins of at
-//   most 1.5 Hz, e.g. N = 32768 at 44.1 and 48 kHz), hop N / 2, FFTW (single precision transform,
-//   double precision accumulation). A final partial frame is zero-padded and weighted by the window
-//   energy it actually holds, so short files work too. The power of bin k, normalised by the total
-//   window energy, sums to the signal's mean square.
+//   most 1.5 Hz, e.g. N = 32768 at 44.1 and 48 kHz, fine enough to keep a sine in the 20 Hz band
+//   inside it), FFTW (single precision transform, double precision accumulation). Hop N: frames do
+//   not overlap. That halves the FFT work of the usual 50 % overlap; the Hann taper weights each
+//   frame's edges down, which leaves the long-term average of steady material unbiased (it only
+//   raises the variance a little, and a track has hundreds of frames). A final partial frame is
+//   zero-padded and weighted by the window energy it actually holds, so short files work too. The
+//   power of bin k, normalised by the total window energy, sums to the signal's mean square.
 // - Bands: IEC 61260-1 base-10 one-third octaves, exact midband fm = 1000 * 10^(x/10) Hz, edges
 //   fm * 10^(+-1/20), labelled by the ISO 266 nominal centres kThirdOctaveCentresHz (20 Hz..20 kHz).
 //   Bin power is split between bands in proportion to the overlap of the bin's width with the band.
