@@ -6,4 +6,5 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 lathe="$root/build/bin/lathe"
 mkdir -p "$root/out"
 "$lathe" demo-mix "$root/out/demo-mix.wav"
-# (analyze and master are added by their issues)
+"$lathe" analyze "$root/out/demo-mix.wav"
+# (master is added by its issue)
