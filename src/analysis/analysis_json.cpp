@@ -32,7 +32,9 @@ nlohmann::ordered_json series(const std::vector<float>& values) {
 nlohmann::ordered_json toJson(const Analysis& a, bool includeSeries) {
     nlohmann::ordered_json j;
     j["file"] = a.file;
-    j["sample_rate"] = a.sampleRate;
+    // Sample rates are whole numbers in every file format lathe reads: print them as integers.
+    if (a.sampleRate == std::floor(a.sampleRate)) j["sample_rate"] = static_cast<std::int64_t>(a.sampleRate);
+    else j["sample_rate"] = a.sampleRate;
     j["channels"] = a.channels;
     j["frames"] = a.frames;
     j["duration_s"] = a.durationSeconds;

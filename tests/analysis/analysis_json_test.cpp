@@ -32,7 +32,8 @@ TEST(AnalysisJson, HasEveryKeyWithItsType) {
     a.thirdOctaveSideDb.assign(31, std::nullopt);
     const auto j = toJson(a);
     EXPECT_EQ(j.at("file"), "x.wav");
-    EXPECT_TRUE(j.at("sample_rate").is_number());
+    EXPECT_TRUE(j.at("sample_rate").is_number_integer());
+    EXPECT_EQ(j.at("sample_rate"), 44100);
     EXPECT_TRUE(j.at("channels").is_number_integer());
     EXPECT_TRUE(j.at("frames").is_number_integer());
     EXPECT_TRUE(j.at("duration_s").is_number());
