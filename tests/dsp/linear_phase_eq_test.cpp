@@ -121,7 +121,6 @@ TEST(LinearPhaseEq, MeasuredMagnitudeMatchesTargetWithinTenthOfDbFrom30HzTo20kHz
                 worst = std::max(worst, std::abs(measured.back() - target.back()));
             }
             EXPECT_LE(worst, 0.1) << "N = " << eq.design()->length();
-            std::printf("worst %g\n", worst);
             if (worst > 0.1) writeCsvOnFailure(std::to_string(int(sampleRate)), frequencies, measured, target);
             // The analytic response() describes what the stage does, at a sample of the bins.
             for (std::size_t i = 0; i < frequencies.size(); i += frequencies.size() / 40)
