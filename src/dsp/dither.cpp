@@ -68,8 +68,10 @@ void Dither::processChannel(Channel& channel, float* samples, std::size_t frames
         double w = x * scale;
         if constexpr (Mode == DitherMode::NoiseShaped) {
             const double* past = channel.history.data() + channel.position;
+            // Oldest first: only the last term depends on the previous sample's error, so the
+            // rest of the sum overlaps with the previous iteration (a shorter dependency chain).
             double feedback = 0.0;
-            for (std::size_t k = 0; k < order; ++k) feedback += coefficients[k] * past[k];
+            for (std::size_t k = order; k-- > 0;) feedback += coefficients[k] * past[k];
             w += feedback;
         }
         const double code = std::floor(w + dither + 0.5);
