@@ -18,9 +18,10 @@
 // depend on the filter, so switching or crossfading between kernels is exact and costs only the
 // extra multiply-adds while two are in use.
 //
-// Real-time contract: prepare() and setKernel() allocate nothing in process(); prepare() makes the
-// FFTW plans (under the planner lock, FFTW_ESTIMATE so the algorithm, and so the output bits, are
-// the same on every run); reset() and process() never allocate, lock or throw. setKernel() may run on
+// Real-time contract: prepare() allocates every buffer (fftwf_malloc, SIMD-aligned) and makes the
+// FFTW plans (under the planner lock; FFTW_ESTIMATE, so the algorithm, and so the output bits, are
+// the same on every run). setKernel() allocates nothing but does FFT work: call it off the audio
+// thread. reset() and process() never allocate, lock or throw. setKernel() may run on
 // another thread than process() provided process() does not use that kernel slot meanwhile (it
 // marks the slot's cached output stale; see LinearPhaseEq for the hand-over protocol).
 

@@ -27,6 +27,7 @@ Status LinearPhaseEq::prepare(const ProcessSpec& spec) {
     const std::lock_guard lock(setCurveMutex_);
     spec_ = spec;
     design_ = std::make_unique<FirDesign>(std::move(designed.value()));
+    latencyFrames_ = design_->latencyFrames();
     convolver_ = std::move(convolver);
     fadeScratch_.resize(spec.numChannels, spec.maxBlockFrames);
     fadeFrames_ = std::max<std::size_t>(1, std::size_t(std::llround(params_.crossfadeMs * 1e-3 * spec.sampleRate)));
@@ -65,7 +66,7 @@ void LinearPhaseEq::reset() noexcept {
     convolver_->reset();
 }
 
-int LinearPhaseEq::latencyFrames() const noexcept { return design_ ? design_->latencyFrames() : 0; }
+int LinearPhaseEq::latencyFrames() const noexcept { return latencyFrames_; }
 
 void LinearPhaseEq::process(AudioBlock block) noexcept {
     if (!convolver_) return;

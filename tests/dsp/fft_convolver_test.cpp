@@ -79,7 +79,7 @@ TEST(FftConvolver, MatchesDirectConvolutionForRandomFiltersAndCallSizes) {
         double worst = 0.0;
         for (std::size_t n = 0; n < y.size(); ++n) worst = std::max(worst, std::abs(double(y[n]) - reference[n]));
         EXPECT_LT(worst, bound);
-        RecordProperty("worst_error_" + std::to_string(c.taps), std::to_string(worst));
+        RecordProperty("worst_error_" + std::to_string(c.taps), testing::PrintToString(worst));
     }
 }
 

@@ -67,6 +67,7 @@ private:
     std::mutex setCurveMutex_;              // serialises setCurve() callers (never taken by process())
     std::atomic<int> curveState_{kIdle};    // kIdle -> kPending (setCurve) -> kFading -> kIdle (process)
     std::atomic<int> activeKernel_{0};      // written by the audio thread only
+    int latencyFrames_ = 0;                 // fixed at prepare(): setCurve() keeps the length
     int fadingKernel_ = 1;
     std::size_t fadeFrames_ = 1;
     std::size_t fadePosition_ = 0;
