@@ -124,20 +124,24 @@ TEST(Dither, WrittenFilesHoldExactlyTheDitheredCodes) {
 TEST(Dither, TpdfErrorIsWhiteWithPowerOfAQuarterLsbSquared) {
     const double sampleRate = 48000.0;
     const auto input = lowLevelMusicLikeSignal(sampleRate, std::size_t{1} << 20, 0.01);
-    Dither dither(paramsFor(DitherMode::Tpdf));
-    const auto error = errorInLsb(dither, input, sampleRate);
-    double power = 0.0;
-    for (double e : error) power += e * e;
-    power /= double(error.size());
-    // Rounding error (1/12) plus TPDF dither (1/6) = 1/4 LSB^2; 2^20 samples estimate it to ~0.2 %.
-    EXPECT_NEAR(power, 0.25, 0.25 * 0.01);
-    RecordProperty("tpdf_error_power_lsb2", std::to_string(power));
-    const auto psd = welch(error, 4096);
-    double worstOctaveDb = 0.0;
-    for (double low = 62.5; low < 20000.0; low *= 2.0) {
-        const double band = bandMean(psd, sampleRate, low, 2.0 * low);
-        EXPECT_NEAR(10.0 * std::log10(band / 0.25), 0.0, 0.5) << "octave from " << low << " Hz";
-        worstOctaveDb = std::max(worstOctaveDb, std::abs(10.0 * std::log10(band / 0.25)));
+    for (int bits : {16, 24}) {
+        SCOPED_TRACE(testing::Message() << bits << " bits");
+        Dither dither(paramsFor(DitherMode::Tpdf, bits));
+        const auto error = errorInLsb(dither, input, sampleRate);
+        double power = 0.0;
+        for (double e : error) power += e * e;
+        power /= double(error.size());
+        // Rounding error (1/12) plus TPDF dither (1/6) = 1/4 LSB^2; 2^20 samples estimate it to ~0.2 %.
+        EXPECT_NEAR(power, 0.25, 0.25 * 0.01);
+        RecordProperty("tpdf_error_power_lsb2_" + std::to_string(bits), testing::PrintToString(power));
+        const auto psd = welch(error, 4096);
+        double worstOctaveDb = 0.0;
+        for (double low = 62.5; low < 20000.0; low *= 2.0) {
+            const double band = bandMean(psd, sampleRate, low, 2.0 * low);
+            EXPECT_NEAR(10.0 * std::log10(band / 0.25), 0.0, 0.5) << "octave from " << low << " Hz";
+            worstOctaveDb = std::max(worstOctaveDb, std::abs(10.0 * std::log10(band / 0.25)));
+        }
+        RecordProperty("tpdf_worst_octave_db_" + std::to_string(bits), testing::PrintToString(worstOctaveDb));
     }
 }
 
