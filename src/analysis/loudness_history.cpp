@@ -14,9 +14,15 @@ std::size_t ringIndex(std::int64_t k, std::int64_t size) noexcept {
 }  // namespace
 
 std::int64_t HopGrid::boundary(std::int64_t hop) const noexcept {
-    // hop * fs is exact in double for any realistic length; a tie (x.5, exactly representable)
-    // rounds away from zero, symmetrically for negative hops.
-    return std::llround(double(hop) * sampleRate_ / double(kHopsPerSecond));
+    // Rounds halves up (floor(x + 1/2)), not away from zero, so the grid is shift-invariant:
+    // boundary(k + 40) - boundary(k) is the same for every k, negative ones included.
+    if (sampleRate_ == std::floor(sampleRate_)) {
+        // Integer rates (all real ones): exact integer arithmetic, floor division.
+        const std::int64_t numerator = hop * static_cast<std::int64_t>(sampleRate_) + kHopsPerSecond / 2;
+        const std::int64_t quotient = numerator / kHopsPerSecond;
+        return (numerator % kHopsPerSecond < 0) ? quotient - 1 : quotient;
+    }
+    return static_cast<std::int64_t>(std::floor(double(hop) * sampleRate_ / double(kHopsPerSecond) + 0.5));
 }
 
 void LoudnessWindows::reset() noexcept {

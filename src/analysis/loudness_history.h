@@ -1,7 +1,7 @@
 #pragma once
 // The time grid and sliding windows of the loudness meter (EBU Tech 3341, ITU-R BS.1770-4).
 //
-// Time is cut into 10 ms sub-blocks ("hops"). Hop k ends at frame round(k * fs / 100); at rates
+// Time is cut into 10 ms sub-blocks ("hops"). Hop k ends at frame floor(k * fs / 100 + 1/2); at rates
 // where 10 ms is not a whole number of samples (11025 Hz: 110.25) sub-blocks are 110 or 111
 // frames long, never drifting from real time. Windows are sums of whole sub-blocks:
 //   momentary  (400 ms) = the last 40 sub-blocks, also the BS.1770 gating block (every 10th hop)

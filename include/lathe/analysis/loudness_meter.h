@@ -9,7 +9,7 @@
 //   A mono file is one front channel (weight 1.0): -23 dBFS of 1 kHz sine reads -26 LUFS.
 // - Integrated: 400 ms blocks, 75 % overlap, absolute gate -70 LUFS, relative gate -10 LU.
 // - Momentary (400 ms) and short-term (3 s) evaluated at a 10 ms hop, so the maxima catch a
-//   burst wherever it starts. Hop k ends at frame round(k * fs / 100): at 11025 or 22050 Hz,
+//   burst wherever it starts. Hop k ends at frame floor(k * fs / 100 + 1/2): at 11025 or 22050 Hz,
 //   where 10 ms is not a whole number of frames, hops are 110/111 (220/221) frames long and never
 //   drift; windows are whole hops, so 400 ms and 3 s are exact at every rate divisible by 5.
 //   Windows end on hop boundaries: the last < 10 ms of a file is in no window.
