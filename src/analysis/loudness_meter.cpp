@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "analysis/k_weighting.h"
@@ -110,6 +111,8 @@ struct LoudnessMeter::State {
             sumSquares[c] = 0.0;
             filters[c].flushTiny();
         }
+        // Non-finite input leaves the filter state at +-Inf or NaN; make every such window NaN.
+        if (!std::isfinite(energy)) energy = std::numeric_limits<double>::quiet_NaN();
         windows.push(energy);
         const std::int64_t hop = windows.hops();
         const double momentary = windows.momentarySum() / double(grid.windowFrames(hop, kMomentaryHops));
@@ -126,7 +129,7 @@ struct LoudnessMeter::State {
 
         if (monoFold) {
             // M = (L + R) / 2 on both speakers: 2 * mean(((yL + yR) / 2)^2) = mean((yL + yR)^2) / 2.
-            monoWindows.push(0.5 * midSumSquares);
+            monoWindows.push(std::isfinite(midSumSquares) ? 0.5 * midSumSquares : std::numeric_limits<double>::quiet_NaN());
             midSumSquares = 0.0;
             if (gatingHop && momentaryComplete) {
                 const double mono = monoWindows.momentarySum() / double(grid.windowFrames(hop, kMomentaryHops));
