@@ -59,8 +59,11 @@ void expectSameResult(const LoudnessResult& a, const LoudnessResult& b) {
     EXPECT_TRUE(sameBits(a.monoFoldIntegratedLufs, b.monoFoldIntegratedLufs));
     ASSERT_EQ(a.momentaryLufs.size(), b.momentaryLufs.size());
     ASSERT_EQ(a.shortTermLufs.size(), b.shortTermLufs.size());
-    EXPECT_EQ(std::memcmp(a.momentaryLufs.data(), b.momentaryLufs.data(), a.momentaryLufs.size() * sizeof(float)), 0);
-    EXPECT_EQ(std::memcmp(a.shortTermLufs.data(), b.shortTermLufs.data(), a.shortTermLufs.size() * sizeof(float)), 0);
+    // Bitwise (NaN entries included), element by element.
+    for (std::size_t i = 0; i < a.momentaryLufs.size(); ++i)
+        ASSERT_EQ(std::memcmp(&a.momentaryLufs[i], &b.momentaryLufs[i], sizeof(float)), 0) << i;
+    for (std::size_t i = 0; i < a.shortTermLufs.size(); ++i)
+        ASSERT_EQ(std::memcmp(&a.shortTermLufs[i], &b.shortTermLufs[i], sizeof(float)), 0) << i;
 }
 
 }  // namespace
