@@ -25,25 +25,51 @@ inline Float4 loadFloat4(const float* p) noexcept {
 }
 inline void storeFloat4(float* p, Float4 v) noexcept { std::memcpy(p, &v, sizeof v); }
 
-// acc[0 .. kFirTile) += FIR outputs at x[0 .. kFirTile); x[-(numTaps - 1)] must be readable.
-inline void accumulateFirTile(float* __restrict acc, const float* __restrict taps, int numTaps,
-                              const float* __restrict x) noexcept {
-    constexpr std::size_t kVectors = kFirTile / 4;
-    Float4 sums[kVectors];
-    for (std::size_t v = 0; v < kVectors; ++v) sums[v] = loadFloat4(acc + 4 * v);
+// The tile body: sums (held in eight named vector variables, never an array, so GCC keeps them in
+// registers; an array was spilled to the stack or split into integer registers in some callers) start
+// from `init` (nullptr: zero), run over the taps and are stored to `out`. x[-(numTaps - 1)] must be
+// readable; out may equal init.
+inline void firTile(float* out, const float* init, const float* __restrict taps, int numTaps,
+                    const float* __restrict x) noexcept {
+    static_assert(kFirTile == 32);
+    Float4 s0{}, s1{}, s2{}, s3{}, s4{}, s5{}, s6{}, s7{};
+    if (init) {
+        s0 = loadFloat4(init), s1 = loadFloat4(init + 4), s2 = loadFloat4(init + 8), s3 = loadFloat4(init + 12);
+        s4 = loadFloat4(init + 16), s5 = loadFloat4(init + 20), s6 = loadFloat4(init + 24), s7 = loadFloat4(init + 28);
+    }
     for (int j = 0; j < numTaps; ++j) {
         const float c = taps[j];
-        const Float4 coefficient = {c, c, c, c};
+        const Float4 k = {c, c, c, c};
         const float* xs = x - j;
-        for (std::size_t v = 0; v < kVectors; ++v) sums[v] += coefficient * loadFloat4(xs + 4 * v);
+        s0 += k * loadFloat4(xs);
+        s1 += k * loadFloat4(xs + 4);
+        s2 += k * loadFloat4(xs + 8);
+        s3 += k * loadFloat4(xs + 12);
+        s4 += k * loadFloat4(xs + 16);
+        s5 += k * loadFloat4(xs + 20);
+        s6 += k * loadFloat4(xs + 24);
+        s7 += k * loadFloat4(xs + 28);
     }
-    for (std::size_t v = 0; v < kVectors; ++v) storeFloat4(acc + 4 * v, sums[v]);
+    storeFloat4(out, s0), storeFloat4(out + 4, s1), storeFloat4(out + 8, s2), storeFloat4(out + 12, s3);
+    storeFloat4(out + 16, s4), storeFloat4(out + 20, s5), storeFloat4(out + 24, s6), storeFloat4(out + 28, s7);
+}
+
+// acc[0 .. kFirTile) += FIR outputs at x[0 .. kFirTile).
+inline void accumulateFirTile(float* acc, const float* taps, int numTaps, const float* x) noexcept {
+    firTile(acc, acc, taps, numTaps, x);
 }
 
 // The scalar twin: acc + FIR output at x[0], in the same summation order as the tile.
 inline float accumulateFirOne(float acc, const float* taps, int numTaps, const float* x) noexcept {
     for (int j = 0; j < numTaps; ++j) acc += taps[j] * x[-j];
     return acc;
+}
+
+// out[t] = sum_j taps[j] * x[t - j] for t in [0, count): tiles, then the scalar twin for the rest.
+inline void firBlock(const float* taps, int numTaps, const float* x, float* out, std::size_t count) noexcept {
+    std::size_t t0 = 0;
+    for (; t0 + kFirTile <= count; t0 += kFirTile) firTile(out + t0, nullptr, taps, numTaps, x + t0);
+    for (; t0 < count; ++t0) out[t0] = accumulateFirOne(0.0f, taps, numTaps, x + t0);
 }
 
 }  // namespace lathe::dsp::detail
