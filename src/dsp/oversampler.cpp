@@ -97,7 +97,7 @@ AudioBlock Oversampler::upsample(ConstAudioBlock input) noexcept {
             for (std::size_t p = 1; p < l; ++p)
                 out[t0 * l + p] = accumulateFirOne(0.0f, upTaps_.data() + (p - 1) * history, k, x + t0);
         }
-        std::copy(buffer + n, buffer + n + history, buffer);  // keep the last K frames
+        if (n > 0) std::copy(buffer + n, buffer + n + history, buffer);  // keep the last K frames
     }
     return {channels.data(), numChannels_, n * l};
 }
@@ -143,7 +143,7 @@ void Oversampler::downsample(ConstAudioBlock upsampled, AudioBlock output) noexc
             }
             out[t0] = acc;
         }
-        for (std::size_t r = 0; r < l; ++r) {
+        for (std::size_t r = 0; r < l && n > 0; ++r) {
             float* buffer = phases + r * historyStride_;
             std::copy(buffer + n, buffer + n + history, buffer);
         }
