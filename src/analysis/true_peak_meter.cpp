@@ -14,7 +14,6 @@ namespace lathe::analysis {
 namespace {
 
 using dsp::detail::accumulateFirOne;
-using dsp::detail::firBlock;
 
 // Interpolator: passband to 0.45 fs (19.8 kHz at 44.1 kHz) within +-0.03 dB, images >= 50 dB down.
 // Measured against an ideal (FFT) band-limited 32x reference, readings of noise band-limited to
@@ -115,7 +114,7 @@ void TruePeakMeter::processChunk(int channel, const float* input, std::size_t n)
     rows[0] = x - k / 2;  // branch 0 is the input itself (the centre tap is exactly 1)
     for (int p = 1; p < l; ++p) {
         float* row = branches_.data() + static_cast<std::size_t>(p - 1) * (kChunkFrames + 1);
-        firBlock(branchTaps_.data() + static_cast<std::size_t>(p - 1) * history, k, x - 1, row, n + 1);
+        dsp::detail::firBlock(branchTaps_.data() + static_cast<std::size_t>(p - 1) * history, k, x - 1, row, n + 1);
         rows[p] = row + 1;  // row[0] is frame -1, the left neighbour of frame 0
     }
 
