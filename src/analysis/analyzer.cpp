@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <semaphore>
 #include <string>
 #include <system_error>
@@ -17,16 +16,18 @@
 #include "lathe/analysis/stereo_stats.h"
 #include "lathe/analysis/true_peak_meter.h"
 
+#include "analysis/block_pipeline.h"
+
 namespace lathe::analysis {
 
 namespace {
 constexpr std::size_t kMaxChunkFrames = 8192;  // parts see blocks of at most this many frames
 }
 
-// The parts fall into two groups of similar cost: the meters (loudness, true peak) and the QC
-// figures. With `parallel`, a worker thread runs the meters on each block while the caller runs
-// the QC parts; process() returns when both are done, so every part sees the same blocks in the
-// same order as in the sequential case.
+// The parts fall into two groups of similar cost: the true-peak meter (4x oversampling) and all
+// the others. With `parallel`, a worker thread runs the true-peak meter on each block while the
+// caller runs the others; process() returns when both are done, so every part sees the same
+// blocks in the same order as in the sequential case.
 struct Analyzer::State {
     double sampleRate = 0;
     int numChannels = 0;
@@ -42,7 +43,7 @@ struct Analyzer::State {
     std::thread worker;
     std::binary_semaphore workStart{0};
     std::binary_semaphore workDone{0};
-    ConstAudioBlock pending;  // the block the worker is to meter
+    ConstAudioBlock pending;  // the block the worker is to measure
     bool quit = false;
 
     State() = default;
@@ -61,26 +62,25 @@ struct Analyzer::State {
         for (std::size_t offset = 0; offset < block.numFrames(); offset += kMaxChunkFrames)
             function(block.slice(offset, std::min(kMaxChunkFrames, block.numFrames() - offset)));
     }
-    void meter(ConstAudioBlock block) noexcept {
+    void measureTruePeak(ConstAudioBlock block) noexcept {
+        forEachChunk(block, [this](ConstAudioBlock chunk) { truePeak.process(chunk); });
+    }
+    void measureOthers(ConstAudioBlock block) noexcept {
         forEachChunk(block, [this](ConstAudioBlock chunk) {
             loudness.process(chunk);
-            truePeak.process(chunk);
-        });
-    }
-    void measureQc(ConstAudioBlock block) noexcept {
-        forEachChunk(block, [this](ConstAudioBlock chunk) {
             levels.process(chunk);
             if (numChannels >= 2) stereo.process(chunk);
             spectrum.process(chunk);
             dynamicRange.process(chunk);
             silence.process(chunk);
         });
+        frames += static_cast<std::int64_t>(block.numFrames());
     }
     void workerLoop() noexcept {
         while (true) {
             workStart.acquire();
             if (quit) return;
-            meter(pending);
+            measureTruePeak(pending);
             workDone.release();
         }
     }
@@ -128,13 +128,12 @@ void Analyzer::process(ConstAudioBlock block) noexcept {
     if (s.worker.joinable()) {
         s.pending = block;
         s.workStart.release();
-        s.measureQc(block);
+        s.measureOthers(block);
         s.workDone.acquire();
     } else {
-        s.meter(block);
-        s.measureQc(block);
+        s.measureTruePeak(block);
+        s.measureOthers(block);
     }
-    s.frames += static_cast<std::int64_t>(block.numFrames());
 }
 
 Analysis Analyzer::finish() {
@@ -205,30 +204,27 @@ Result<Analysis> analyzeFile(const std::filesystem::path& path, const AnalysisOp
     auto reader = AudioFileReader::open(path);
     if (!reader) return reader.error();
     const AudioFileInfo& info = reader->info();
+    // The pipeline below drives the two groups itself: no fork-join worker inside the Analyzer.
+    AnalysisOptions analyzerOptions = options;
+    analyzerOptions.parallel = false;
     Analyzer analyzer;
-    if (auto status = analyzer.prepare(info.sampleRate, info.numChannels, options, info.numFrames); !status)
+    if (auto status = analyzer.prepare(info.sampleRate, info.numChannels, analyzerOptions, info.numFrames); !status)
         return fail(path.string() + ": " + status.error().message);
-    // Double buffering: the reader thread fills one buffer while the analyzer works on the other.
+    auto& s = *analyzer.state_;
     constexpr std::size_t kReadFrames = 65536;
-    std::array<AudioBuffer, 2> buffers{AudioBuffer(info.numChannels, kReadFrames), AudioBuffer(info.numChannels, kReadFrames)};
-    auto readInto = [&reader](AudioBuffer& buffer) { return reader->read(buffer.block()); };
-    auto launch = [&](AudioBuffer& buffer) {
-        const auto policy = options.parallel ? std::launch::async : std::launch::deferred;
-        return std::async(policy, readInto, std::ref(buffer));
-    };
-    std::int64_t framesRead = 0;
-    std::size_t current = 0;
-    auto next = launch(buffers[current]);
-    while (true) {
-        auto got = next.get();
-        if (!got) return got.error();
-        if (*got == 0) break;
-        const ConstAudioBlock block = ConstAudioBlock(buffers[current].block()).slice(0, *got);
-        current ^= 1u;
-        next = launch(buffers[current]);
-        analyzer.process(block);
-        framesRead += static_cast<std::int64_t>(*got);
-    }
+    constexpr std::size_t kReadAheadBlocks = 8;  // 8 x 64k frames: 2 MiB per channel at most
+    const BlockPipeline::Reader read = [&reader](AudioBlock block) { return reader->read(block); };
+    std::vector<BlockPipeline::Consumer> consumers{[&s](ConstAudioBlock block) { s.measureTruePeak(block); },
+                                                   [&s](ConstAudioBlock block) { s.measureOthers(block); }};
+    if (!options.parallel)
+        consumers = {[&s](ConstAudioBlock block) {
+            s.measureTruePeak(block);
+            s.measureOthers(block);
+        }};
+    if (auto status = BlockPipeline::run(info.numChannels, kReadFrames, options.parallel ? kReadAheadBlocks : 1, read, consumers);
+        !status)
+        return status.error();
+    const std::int64_t framesRead = s.frames;
     if (framesRead != info.numFrames)
         return fail(path.string() + ": truncated: the header declares " + std::to_string(info.numFrames) +
                     " frames but the audio ends after " + std::to_string(framesRead));

@@ -180,6 +180,11 @@ TEST(Analyzer, AnalyzeFileStreamsTheSameFiguresAsABuffer) {
     Analysis fromBuffer = analyse(audio, rate, 1000);
     fromBuffer.file = path.string();
     EXPECT_EQ(toJson(*fromFile), toJson(fromBuffer));
+    AnalysisOptions sequential;
+    sequential.parallel = false;
+    auto fromFileSequentially = analyzeFile(path, sequential);
+    ASSERT_TRUE(fromFileSequentially.ok());
+    EXPECT_EQ(toJson(*fromFileSequentially), toJson(fromBuffer));
 }
 
 TEST(Analyzer, AnalyzeFileNamesTheFileInErrors) {

@@ -12,8 +12,7 @@
 // nothing above the -70 LUFS absolute gate) gets a warning "silent: ..." in `warnings`.
 // Stereo figures use the first two channels (L, R) of files with 2 or more channels; the mono
 // fold-down is measured for 2-channel files only.
-// process() accepts any block size with identical results. analyzeFile() also decodes the next
-// block on a reader thread while the current one is analysed.
+// process() accepts any block size with identical results.
 
 #include <array>
 #include <cstdint>
@@ -32,8 +31,10 @@ namespace lathe::analysis {
 
 struct AnalysisOptions {
     bool recordSeries = false;  // momentary and short-term loudness at a 10 ms hop
-    // Run the loudness and true-peak meters on a second thread while the calling thread runs the
-    // other parts (fork-join per process() call). The figures are bit-identical either way.
+    // Use more threads: Analyzer::process() runs the true-peak meter on a worker thread while the
+    // calling thread runs the other parts (fork-join per call); analyzeFile() reads ahead on the
+    // calling thread while two worker threads analyse (see src/analysis/block_pipeline.h).
+    // The figures are bit-identical either way.
     bool parallel = true;
 };
 
@@ -84,6 +85,7 @@ public:
     [[nodiscard]] Analysis finish();
 
 private:
+    friend Result<Analysis> analyzeFile(const std::filesystem::path& path, const AnalysisOptions& options);
     struct State;
     std::unique_ptr<State> state_;
 };
