@@ -1,6 +1,7 @@
 // `lathe analyze` end to end: runs the built binary ($LATHE_CLI) on generated and broken files.
 #include <gtest/gtest.h>
 #include <sndfile.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 
 #include "lathe/audio_file.h"
 #include "support/signals.h"
+#include "util/random.h"
 #include "support/temp_dir.h"
 
 using namespace lathe;
@@ -239,6 +241,37 @@ TEST(CliAnalyze, SeveralFilesGiveAnArrayAndAnyFailureFailsTheRun) {
     const CliRun table = runLathe(dir, "analyze " + quote(a.string()) + " " + quote(missing.string()));
     EXPECT_NE(table.exitCode, 0);
     EXPECT_NE(table.out.find(a.string()), std::string::npos);
+}
+
+TEST(CliAnalyze, PeakMemoryOfAFourMinuteFileStaysBelow64MiB) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "AddressSanitizer's shadow memory makes resident-set figures meaningless";
+#else
+    test::TempDir dir;
+    const fs::path path = dir / "four-minutes.wav";
+    {
+        // 240 s of 44.1 kHz 24-bit stereo noise, written in blocks (about 63 MB on disk).
+        auto writer = AudioFileWriter::create(path, 44100, 2, {FileFormat::Wav, SampleEncoding::Pcm24, {}});
+        ASSERT_TRUE(writer.ok()) << writer.error().message;
+        AudioBuffer block(2, 44100);
+        Random random(1);
+        for (int second = 0; second < 240; ++second) {
+            for (int c = 0; c < 2; ++c)
+                for (auto& sample : block.channel(c)) sample = 0.3f * random.bipolar();
+            ASSERT_TRUE(writer->write(block.block()).ok());
+        }
+        ASSERT_TRUE(writer->commit().ok());
+    }
+    const CliRun run = runLathe(dir, "analyze --json --series " + quote(path.string()));
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    EXPECT_DOUBLE_EQ(parse(run.out).at("duration_s").get<double>(), 240.0);
+    // The largest resident set of any child waited for so far: every other child analysed a small file.
+    rusage usage{};
+    ASSERT_EQ(getrusage(RUSAGE_CHILDREN, &usage), 0);
+    const double peakMiB = double(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+    EXPECT_LT(peakMiB, 64.0);
+    RecordProperty("peak_rss_mib", std::to_string(peakMiB));
+#endif
 }
 
 TEST(CliAnalyze, NoFileIsAUsageError) {
