@@ -25,13 +25,14 @@ struct FftwFree {
 };
 }  // namespace
 
-// Glossary: kernelLength K, fftSize M, block B = M - K + 1; `time` holds [K - 1 previous inputs,
-// B new inputs]; `spectrum` its transform; `kernelSpectrum` the kernel's transform divided by M
-// (FFTW's inverse is unnormalised).
+// Glossary: kernelLength L, fftSize M, block B = M - L + 1; `input` holds [L - 1 previous inputs,
+// B new inputs]; `inputSpectrum` its transform; `kernelSpectra[k]` kernel k's transform divided by
+// M (FFTW's inverse is unnormalised); `product` / `output` the per-kernel scratch for the inverse.
 struct OverlapSaveConvolver::Fft {
-    std::size_t kernelLength = 0, fftSize = 0, block = 0;
-    std::unique_ptr<double, FftwFree> time, history;
-    std::unique_ptr<fftw_complex, FftwFree> spectrum, kernelSpectrum;
+    std::size_t kernelLength = 0, fftSize = 0, block = 0, bins = 0;
+    std::unique_ptr<double, FftwFree> input, history, output;
+    std::unique_ptr<fftw_complex, FftwFree> inputSpectrum, product;
+    std::vector<std::unique_ptr<fftw_complex, FftwFree>> kernelSpectra;
     fftw_plan forward = nullptr, inverse = nullptr;
 
     ~Fft() {
@@ -47,28 +48,39 @@ OverlapSaveConvolver::OverlapSaveConvolver(OverlapSaveConvolver&&) noexcept = de
 OverlapSaveConvolver& OverlapSaveConvolver::operator=(OverlapSaveConvolver&&) noexcept = default;
 
 void OverlapSaveConvolver::prepare(std::span<const double> kernel) {
+    const std::vector<double> one(kernel.begin(), kernel.end());
+    prepare(std::span<const std::vector<double>>(&one, 1));
+}
+
+void OverlapSaveConvolver::prepare(std::span<const std::vector<double>> kernels) {
+    assert(!kernels.empty());
     auto fft = std::make_unique<Fft>();
-    fft->kernelLength = std::max<std::size_t>(1, kernel.size());
+    fft->kernelLength = std::max<std::size_t>(1, kernels.front().size());
     fft->fftSize = fftSizeFor(fft->kernelLength);
     fft->block = fft->fftSize - fft->kernelLength + 1;
-    const std::size_t bins = fft->fftSize / 2 + 1;
-    fft->time.reset(fftw_alloc_real(fft->fftSize));
+    fft->bins = fft->fftSize / 2 + 1;
+    fft->input.reset(fftw_alloc_real(fft->fftSize));
+    fft->output.reset(fftw_alloc_real(fft->fftSize));
     fft->history.reset(fftw_alloc_real(fft->kernelLength));
-    fft->spectrum.reset(fftw_alloc_complex(bins));
-    fft->kernelSpectrum.reset(fftw_alloc_complex(bins));
+    fft->inputSpectrum.reset(fftw_alloc_complex(fft->bins));
+    fft->product.reset(fftw_alloc_complex(fft->bins));
     {
         std::lock_guard lock(plannerMutex());
-        fft->forward = fftw_plan_dft_r2c_1d(int(fft->fftSize), fft->time.get(), fft->spectrum.get(), FFTW_ESTIMATE);
-        fft->inverse = fftw_plan_dft_c2r_1d(int(fft->fftSize), fft->spectrum.get(), fft->time.get(), FFTW_ESTIMATE);
+        fft->forward = fftw_plan_dft_r2c_1d(int(fft->fftSize), fft->input.get(), fft->inputSpectrum.get(), FFTW_ESTIMATE);
+        fft->inverse = fftw_plan_dft_c2r_1d(int(fft->fftSize), fft->product.get(), fft->output.get(), FFTW_ESTIMATE);
     }
-    double* time = fft->time.get();
-    std::fill(time, time + fft->fftSize, 0.0);
-    std::copy(kernel.begin(), kernel.end(), time);
-    fftw_execute(fft->forward);
     const double scale = 1.0 / double(fft->fftSize);
-    for (std::size_t k = 0; k < bins; ++k) {
-        fft->kernelSpectrum.get()[k][0] = fft->spectrum.get()[k][0] * scale;
-        fft->kernelSpectrum.get()[k][1] = fft->spectrum.get()[k][1] * scale;
+    for (const auto& kernel : kernels) {
+        assert(kernel.size() == fft->kernelLength);
+        double* time = fft->input.get();
+        std::fill(time, time + fft->fftSize, 0.0);
+        std::copy(kernel.begin(), kernel.end(), time);
+        fftw_execute(fft->forward);
+        auto& spectrum = fft->kernelSpectra.emplace_back(fftw_alloc_complex(fft->bins));
+        for (std::size_t k = 0; k < fft->bins; ++k) {
+            spectrum.get()[k][0] = fft->inputSpectrum.get()[k][0] * scale;
+            spectrum.get()[k][1] = fft->inputSpectrum.get()[k][1] * scale;
+        }
     }
     fft_ = std::move(fft);
     reset();
@@ -80,6 +92,7 @@ void OverlapSaveConvolver::reset() noexcept {
 }
 
 std::size_t OverlapSaveConvolver::blockFrames() const noexcept { return fft_ ? fft_->block : 0; }
+std::size_t OverlapSaveConvolver::numKernels() const noexcept { return fft_ ? fft_->kernelSpectra.size() : 0; }
 
 std::size_t OverlapSaveConvolver::blockFramesFor(std::size_t kernelLength) noexcept {
     kernelLength = std::max<std::size_t>(1, kernelLength);
@@ -87,26 +100,32 @@ std::size_t OverlapSaveConvolver::blockFramesFor(std::size_t kernelLength) noexc
 }
 
 void OverlapSaveConvolver::processBlock(const double* in, double* out) noexcept {
-    assert(fft_);
+    assert(numKernels() == 1);
+    // `in` is consumed before `out` is written, so they may alias.
+    processBlock(in, std::span<double* const>(&out, 1));
+}
+
+void OverlapSaveConvolver::processBlock(const double* in, std::span<double* const> outs) noexcept {
+    assert(fft_ && outs.size() == fft_->kernelSpectra.size());
     Fft& f = *fft_;
     const std::size_t keep = f.kernelLength - 1;
-    double* time = f.time.get();
-    std::copy(f.history.get(), f.history.get() + keep, time);
-    std::copy(in, in + f.block, time + keep);
-    // The next block's history: the last K - 1 inputs.
-    std::copy(time + f.fftSize - keep, time + f.fftSize, f.history.get());
+    double* input = f.input.get();
+    std::copy(f.history.get(), f.history.get() + keep, input);
+    std::copy(in, in + f.block, input + keep);
+    // The next block's history: the last L - 1 inputs.
+    std::copy(input + f.fftSize - keep, input + f.fftSize, f.history.get());
     fftw_execute(f.forward);
-    const std::size_t bins = f.fftSize / 2 + 1;
-    fftw_complex* spectrum = f.spectrum.get();
-    const fftw_complex* kernel = f.kernelSpectrum.get();
-    for (std::size_t k = 0; k < bins; ++k) {
-        const double re = spectrum[k][0] * kernel[k][0] - spectrum[k][1] * kernel[k][1];
-        const double im = spectrum[k][0] * kernel[k][1] + spectrum[k][1] * kernel[k][0];
-        spectrum[k][0] = re;
-        spectrum[k][1] = im;
+    const fftw_complex* x = f.inputSpectrum.get();
+    fftw_complex* product = f.product.get();
+    for (std::size_t k = 0; k < outs.size(); ++k) {
+        const fftw_complex* h = f.kernelSpectra[k].get();
+        for (std::size_t b = 0; b < f.bins; ++b) {
+            product[b][0] = x[b][0] * h[b][0] - x[b][1] * h[b][1];
+            product[b][1] = x[b][0] * h[b][1] + x[b][1] * h[b][0];
+        }
+        fftw_execute(f.inverse);
+        std::copy(f.output.get() + keep, f.output.get() + f.fftSize, outs[k]);
     }
-    fftw_execute(f.inverse);
-    std::copy(time + keep, time + f.fftSize, out);
 }
 
 }  // namespace lathe::dsp
