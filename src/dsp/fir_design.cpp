@@ -1,5 +1,7 @@
 #include "dsp/fir_design.h"
 
+#include "dsp/kaiser_sinc.h"  // besselI0
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -8,18 +10,6 @@
 namespace lathe::dsp {
 
 namespace {
-// Modified Bessel function of the first kind, order 0 (power series; converges for all x).
-double besselI0(double x) {
-    double sum = 1.0, term = 1.0;
-    const double quarterSquare = 0.25 * x * x;
-    for (int k = 1; k < 500; ++k) {
-        term *= quarterSquare / (double(k) * double(k));
-        sum += term;
-        if (term < 1e-17 * sum) break;
-    }
-    return sum;
-}
-
 double kaiserBeta(double stopbandDb) {
     if (stopbandDb > 50.0) return 0.1102 * (stopbandDb - 8.7);
     if (stopbandDb >= 21.0) return 0.5842 * std::pow(stopbandDb - 21.0, 0.4) + 0.07886 * (stopbandDb - 21.0);

@@ -1,0 +1,186 @@
+#include "lathe/dsp/crossover.h"
+
+#include <fftw3.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <numbers>
+#include <vector>
+
+#include "support/signals.h"
+#include "support/stage_contract.h"
+
+using namespace lathe;
+using lathe::dsp::Crossover;
+
+namespace {
+
+constexpr std::size_t kFftFrames = 1 << 17;
+
+Crossover::Params paramsFor(int numBands, Crossover::Type type) {
+    Crossover::Params p;
+    p.numBands = numBands;
+    p.type = type;
+    switch (numBands) {
+        case 2: p.crossoverHz = {1000, 0, 0, 0}; break;
+        case 3: p.crossoverHz = {200, 2000, 0, 0}; break;
+        case 4: p.crossoverHz = {120, 800, 5000, 0}; break;
+        default: p.crossoverHz = {80, 400, 2000, 8000}; break;
+    }
+    return p;
+}
+
+std::vector<std::complex<double>> spectrumOf(std::span<const float> x) {
+    std::vector<double> in(kFftFrames, 0.0);
+    std::copy(x.begin(), x.begin() + std::ptrdiff_t(std::min(x.size(), kFftFrames)), in.begin());
+    std::vector<std::complex<double>> out(kFftFrames / 2 + 1);
+    fftw_plan plan = fftw_plan_dft_r2c_1d(int(kFftFrames), in.data(), reinterpret_cast<fftw_complex*>(out.data()), FFTW_ESTIMATE);
+    fftw_execute(plan);
+    fftw_destroy_plan(plan);
+    return out;
+}
+
+// Impulse response of the crossover as a stage (band sum, or solo band), one channel of two.
+AudioBuffer impulseResponse(const Crossover::Params& p, double rate) {
+    Crossover crossover(p);
+    AudioBuffer audio = test::impulse(2, kFftFrames, 0);
+    test::processWhole(crossover, audio, rate, 4096);
+    return audio;
+}
+
+const char* typeName(Crossover::Type type) {
+    return type == Crossover::Type::LinkwitzRiley4 ? "LR4" : "linear-phase";
+}
+
+// On failure, the measured curve goes to a CSV next to the test binary for a look.
+void writeCsv(const std::string& name, const std::vector<std::pair<double, double>>& curve) {
+    std::ofstream out(name);
+    out << "frequency_hz,magnitude_db\n";
+    for (auto [f, db] : curve) out << f << ',' << db << '\n';
+}
+
+}  // namespace
+
+TEST(Crossover, UnprocessedBandSumIsFlat) {
+    for (auto type : {Crossover::Type::LinkwitzRiley4, Crossover::Type::LinearPhase}) {
+        for (double rate : {44100.0, 48000.0, 96000.0}) {
+            for (int bands = 2; bands <= 5; ++bands) {
+                const auto p = paramsFor(bands, type);
+                const AudioBuffer ir = impulseResponse(p, rate);
+                const auto spectrum = spectrumOf(ir.channel(0));
+                double worst = 0;
+                std::vector<std::pair<double, double>> curve;
+                for (std::size_t k = 1; k < spectrum.size(); ++k) {
+                    const double f = double(k) * rate / double(kFftFrames);
+                    if (f < 20 || f > 20000) continue;
+                    const double db = 20 * std::log10(std::abs(spectrum[k]));
+                    curve.emplace_back(f, db);
+                    worst = std::max(worst, std::abs(db));
+                }
+                EXPECT_LT(worst, 0.01) << typeName(type) << " " << bands << " bands at " << rate;
+                if (worst >= 0.01)
+                    writeCsv(std::string("crossover_sum_") + typeName(type) + "_" + std::to_string(bands) + ".csv", curve);
+                if (bands == 5 && rate == 48000) std::printf("%s 5-band sum: max deviation %.2e dB\n", typeName(type), worst);
+            }
+        }
+    }
+}
+
+TEST(Crossover, BandResponsesMatchAnalyticResponse) {
+    for (auto type : {Crossover::Type::LinkwitzRiley4, Crossover::Type::LinearPhase}) {
+        for (double rate : {44100.0, 96000.0}) {
+            for (int bands = 2; bands <= 5; ++bands) {
+                auto p = paramsFor(bands, type);
+                Crossover reference(p);
+                ASSERT_TRUE(reference.prepare({rate, 2, 4096}).ok());
+                for (int j = 0; j < bands; ++j) {
+                    p.soloBand = j;
+                    const AudioBuffer ir = impulseResponse(p, rate);
+                    const auto spectrum = spectrumOf(ir.channel(1));
+                    double worst = 0;
+                    for (std::size_t k = 1; k < spectrum.size(); k += 7) {
+                        const double f = double(k) * rate / double(kFftFrames);
+                        if (f < 20 || f > 20000) continue;
+                        worst = std::max(worst, std::abs(spectrum[k] - reference.bandResponse(j, f)));
+                    }
+                    EXPECT_LT(worst, 1e-5) << typeName(type) << " band " << j << " of " << bands << " at " << rate;
+                }
+            }
+        }
+    }
+}
+
+TEST(Crossover, LinearPhaseBandsPassTheirBandAndRejectOthers) {
+    const double rate = 48000;
+    auto p = paramsFor(4, Crossover::Type::LinearPhase);  // 120, 800, 5000
+    Crossover crossover(p);
+    ASSERT_TRUE(crossover.prepare({rate, 2, 512}).ok());
+    const double ripple = 2 * std::pow(10.0, -90.0 / 20);
+    struct Probe {
+        double hz;
+        int band;
+    };
+    for (const Probe probe : {Probe{40, 0}, Probe{85, 0}, Probe{200, 1}, Probe{550, 1}, Probe{1100, 2}, Probe{3000, 2},
+                              Probe{6500, 3}, Probe{18000, 3}}) {
+        for (int j = 0; j < 4; ++j) {
+            const double expected = j == probe.band ? 1.0 : 0.0;
+            EXPECT_NEAR(std::abs(crossover.bandResponse(j, probe.hz)), expected, ripple) << probe.hz << " Hz, band " << j;
+        }
+    }
+}
+
+TEST(Crossover, SoloPlaysExactlyOneBand) {
+    const double rate = 44100;
+    const AudioBuffer input = test::pinkNoise(rate, 0.5, 0.5);
+    for (auto type : {Crossover::Type::LinkwitzRiley4, Crossover::Type::LinearPhase}) {
+        auto p = paramsFor(3, type);
+        Crossover splitter(p);
+        ASSERT_TRUE(splitter.prepare({rate, 2, input.numFrames()}).ok());
+        std::vector<AudioBuffer> bands(3, AudioBuffer(2, input.numFrames()));
+        std::array<AudioBlock, 3> blocks{bands[0].block(), bands[1].block(), bands[2].block()};
+        splitter.split(input.block(), blocks);
+        for (int j = 0; j < 3; ++j) {
+            p.soloBand = j;
+            Crossover solo(p);
+            AudioBuffer out = test::copyOf(input.block());
+            test::processWhole(solo, out, rate, 1000);
+            EXPECT_EQ(test::maxAbsDifference(out.block(), bands[std::size_t(j)].block()), 0.0) << typeName(type) << j;
+            // and the band carries energy (it is not silence)
+            double energy = 0;
+            for (float s : out.channel(0)) energy += double(s) * s;
+            EXPECT_GT(energy, 1e-3) << typeName(type) << j;
+        }
+    }
+}
+
+TEST(Crossover, RejectsInvalidSettings) {
+    Crossover::Params p;
+    p.numBands = 6;
+    EXPECT_FALSE(Crossover(p).prepare({48000, 2, 512}).ok());
+    p = {};
+    p.crossoverHz = {2000, 1000, 0, 0};
+    EXPECT_FALSE(Crossover(p).prepare({48000, 2, 512}).ok());
+    p = {};
+    p.numBands = 2;
+    p.crossoverHz = {23000, 0, 0, 0};
+    EXPECT_FALSE(Crossover(p).prepare({48000, 2, 512}).ok());
+    p = {};
+    p.soloBand = 3;
+    EXPECT_FALSE(Crossover(p).prepare({48000, 2, 512}).ok());
+}
+
+TEST(Crossover, StageContract) {
+    const double rate = 48000;
+    const AudioBuffer input = test::pinkNoise(rate, 1.0, 0.9);
+    for (auto type : {Crossover::Type::LinkwitzRiley4, Crossover::Type::LinearPhase}) {
+        for (int solo : {-1, 1}) {
+            auto p = paramsFor(5, type);
+            p.soloBand = solo;
+            test::expectStageContract([p] { return std::make_unique<Crossover>(p); }, input, rate);
+        }
+    }
+}
