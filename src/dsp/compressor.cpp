@@ -20,7 +20,7 @@ void SmoothPeakDetector::setTimes(double attackMs, double releaseMs, double samp
     attack_ = coefficient(attackMs, sampleRate);
     release_ = coefficient(releaseMs, sampleRate);
     autoRelease_ = autoReleaseSlowMs > 0.0;
-    slow_coefficient_ = coefficient(autoReleaseSlowMs, sampleRate);
+    slowCoefficient_ = coefficient(autoReleaseSlowMs, sampleRate);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ Status Compressor::prepare(const ProcessSpec& spec) {
     sidechain_.assign(channels, std::vector<float>(spec.maxBlockFrames, 0.0f));
     for (int path = 0; path < numPaths_; ++path) {
         DetectorPath& d = paths_[static_cast<std::size_t>(path)];
-        d.peakHold.prepare(msToFrames(p.peakHoldMs, spec.sampleRate));
+        d.peakHold.prepare(msToFrames(p.peakHoldMs, spec.sampleRate) + 1);  // holds peakHoldMs after a peak
         d.meanSquare.assign(numPaths_ == 1 ? channels : 1, 0.0);
         d.smoother.setTimes(p.attackMs, p.releaseMs, spec.sampleRate, p.autoRelease ? p.autoReleaseSlowMs : 0.0);
         d.gain.assign(spec.maxBlockFrames, 1.0);

@@ -244,6 +244,37 @@ TEST(Compressor, SteadyStateReductionOnSteppedSineMatchesStaticCurve) {
     }
 }
 
+TEST(Compressor, AttackAndReleaseMeasuredEndToEndOnLevelSteps) {
+    // DC level steps -40 dBFS -> 0 dBFS -> -40 dBFS through the whole compressor; the gain
+    // reduction read from output / input covers 1 - 1/e of its change in attackMs after the step
+    // up, and in peakHoldMs + releaseMs after the step down (the hold keeps the level first).
+    const double rate = 48000;
+    for (float holdMs : {0.0f, 10.0f}) {
+        Compressor::Params p;
+        p.thresholdDb = -20;
+        p.ratio = 4;
+        p.kneeDb = 0;
+        p.attackMs = 8;
+        p.releaseMs = 60;
+        p.peakHoldMs = holdMs;
+        const std::size_t quiet = 24000, loud = 48000;
+        AudioBuffer input(1, quiet + loud + quiet);
+        for (std::size_t i = 0; i < input.numFrames(); ++i) input.channel(0)[i] = (i >= quiet && i < quiet + loud) ? 1.0f : 0.01f;
+        Compressor compressor(p);
+        AudioBuffer output = copyOf(input.block());
+        test::processWhole(compressor, output, rate, 256);
+        std::vector<double> up, down;
+        for (std::size_t i = quiet; i < quiet + loud; ++i) up.push_back(-20 * std::log10(output.channel(0)[i] / input.channel(0)[i]));
+        for (std::size_t i = quiet + loud; i < input.numFrames(); ++i)
+            down.push_back(-20 * std::log10(output.channel(0)[i] / input.channel(0)[i]));
+        const double full = compressor.gainComputer().gainReductionDb(0.0);  // 15 dB
+        ASSERT_NEAR(up.back(), full, 1e-4);
+        EXPECT_NEAR(crossingTime(up, full * (1 - 1 / std::numbers::e), true), p.attackMs * rate / 1000, 1.0);
+        EXPECT_NEAR(crossingTime(down, full / std::numbers::e, false), (p.peakHoldMs + p.releaseMs) * rate / 1000, 1.0)
+            << "hold " << holdMs;
+    }
+}
+
 TEST(Compressor, LookaheadLatencyEqualsReportedValue) {
     const double rate = 48000;
     Compressor::Params p;

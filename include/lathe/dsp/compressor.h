@@ -1,9 +1,11 @@
 #pragma once
 // Feed-forward compressor, split as in chowdsp's MonoCompressor into parts that are tested alone:
-//   LevelSensor           side-chain level in dB: peak (|x| with an optional hold) or RMS (mean square)
+//   level sensing         side-chain level: peak (|x| held by a MovingMaximum) or RMS (mean square)
 //   GainComputer          static curve: threshold, ratio, soft knee  -> gain reduction in dB
 //   SmoothPeakDetector    attack / release (and program-dependent release) on the gain reduction
 //   applyGainWithMix      gain application with a latency-aligned dry/wet mix
+// Signal flow per frame: side-chain (optional high-pass) -> level (dB) -> GainComputer ->
+// SmoothPeakDetector -> gain = 10^((makeup - reduction)/20) -> applied to the lookahead-delayed audio.
 // The design follows Giannoulis, Massberg & Reiss, "Digital Dynamic Range Compressor Design —
 // A Tutorial and Analysis", JAES 60(6), 2012: the knee equation (eq. 4) and the smooth branching peak
 // detector (eq. 17) placed in the log domain after the gain computer (their recommended topology).
@@ -70,7 +72,7 @@ public:
     double process(double input) noexcept {
         fast_ = input > fast_ ? attack_ * fast_ + (1.0 - attack_) * input : release_ * fast_ + (1.0 - release_) * input;
         if (!autoRelease_) return fast_;
-        slow_ = slow_coefficient_ * slow_ + (1.0 - slow_coefficient_) * input;
+        slow_ = slowCoefficient_ * slow_ + (1.0 - slowCoefficient_) * input;
         return fast_ > slow_ ? fast_ : slow_;
     }
     [[nodiscard]] double value() const noexcept { return autoRelease_ && slow_ > fast_ ? slow_ : fast_; }
@@ -79,19 +81,23 @@ public:
     [[nodiscard]] static double coefficient(double timeMs, double sampleRate) noexcept;
 
 private:
-    double attack_ = 0.0, release_ = 0.0, slow_coefficient_ = 0.0;
+    double attack_ = 0.0, release_ = 0.0, slowCoefficient_ = 0.0;
     bool autoRelease_ = false;
     double fast_ = 0.0, slow_ = 0.0;
 };
 
-// Side-chain level sensing for one detector channel, in dB.
-//   Peak: |x| through a moving maximum over holdFrames (0 or 1 = instantaneous). The hold keeps a
+// Side-chain level sensing (done inside Compressor, per detector path):
+//   Peak: |x| through a moving maximum over the last hold + 1 frames, so a peak's level is held for
+//         peakHoldMs after it (0 = instantaneous), then released by the detector. The hold keeps a
 //         periodic signal's level at its peak between cycles (a hold of half the longest period
 //         makes the steady-state reduction on a sine match the static curve at the sine's peak).
 //   Rms:  one-pole mean square with time constant rmsWindowMs, reported as 10 log10(ms); a sine's
 //         level is its RMS (peak - 3.01 dB).
-// Linked channels: feed the per-frame maximum of the channels' |x| (peak) or process one mean
-// square per channel and take the maximum (see Compressor).
+// Linked channels: the per-frame maximum of the channels' |x| (peak), or one mean square per
+// channel and their maximum (RMS).
+//
+// MovingMaximum: the maximum of the last windowFrames inputs, by a monotonic queue in fixed ring
+// buffers (amortised O(1) per sample; no allocation after prepare). NaN inputs do not break it.
 class MovingMaximum {
 public:
     void prepare(std::size_t windowFrames);  // allocates
