@@ -1,5 +1,7 @@
 #include "lathe/dsp/crossover.h"
 
+#include "lathe/dsp/biquad_design.h"
+
 #include <fftw3.h>
 #include <gtest/gtest.h>
 
@@ -109,6 +111,42 @@ TEST(Crossover, BandResponsesMatchAnalyticResponse) {
                     }
                     EXPECT_LT(worst, 1e-5) << typeName(type) << " band " << j << " of " << bands << " at " << rate;
                 }
+            }
+        }
+    }
+}
+
+// The analytic LR4 product, built here from the biquad designs alone: band j is
+//   prod_{i<j} HP4(f_i) . LP4(f_j) . prod_{m>j} (LP4(f_m) + HP4(f_m))
+// (the compensation allpass written as the LR4 pair's sum, independently of how the stage builds it).
+std::complex<double> lr4Product(const Crossover::Params& p, int band, double f, double rate) {
+    using namespace lathe::dsp;
+    std::complex<double> h = 1.0;
+    const int edges = p.numBands - 1;
+    for (int i = 0; i < band; ++i) h *= linkwitzRileyHighPass(4, p.crossoverHz[std::size_t(i)], rate).response(f, rate);
+    if (band < edges) h *= linkwitzRileyLowPass(4, p.crossoverHz[std::size_t(band)], rate).response(f, rate);
+    for (int m = band + 1; m < edges; ++m)
+        h *= linkwitzRileyLowPass(4, p.crossoverHz[std::size_t(m)], rate).response(f, rate) +
+             linkwitzRileyHighPass(4, p.crossoverHz[std::size_t(m)], rate).response(f, rate);
+    return h;
+}
+
+TEST(Crossover, LinkwitzRileyBandsMatchTheAnalyticLr4Product) {
+    for (double rate : {44100.0, 48000.0, 96000.0}) {
+        for (int bands = 2; bands <= 5; ++bands) {
+            const auto p = paramsFor(bands, Crossover::Type::LinkwitzRiley4);
+            Crossover crossover(p);
+            ASSERT_TRUE(crossover.prepare({rate, 2, 512}).ok());
+            double worst = 0;
+            for (int j = 0; j < bands; ++j)
+                for (double f = 10; f < 0.5 * rate; f *= 1.01)
+                    worst = std::max(worst, std::abs(crossover.bandResponse(j, f) - lr4Product(p, j, f, rate)));
+            EXPECT_LT(worst, 1e-12) << bands << " bands at " << rate;
+            // Adjacent bands are -6.02 dB (LR4) at their shared edge.
+            for (int j = 0; j + 1 < bands; ++j) {
+                const double edge = p.crossoverHz[std::size_t(j)];
+                const double single = std::abs(lathe::dsp::linkwitzRileyLowPass(4, edge, rate).response(edge, rate));
+                EXPECT_NEAR(20 * std::log10(single), -6.0206, 1e-3);
             }
         }
     }
