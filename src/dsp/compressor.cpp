@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string>
 
+#include "lathe/dsp/biquad_design.h"
+
 namespace lathe::dsp {
 
 // ---------------------------------------------------------------------------------------------
@@ -122,6 +124,10 @@ Status Compressor::prepare(const ProcessSpec& spec) {
         d.gain.assign(spec.maxBlockFrames, 1.0);
     }
     delayLines_.assign(channels, std::vector<float>(lookaheadFrames_, 0.0f));
+    sidechainFiltered_ = p.sidechainHighPassHz > 0.0f;
+    sidechainFilter_.setCoefficients(butterworthHighPass(2, p.sidechainHighPassHz > 0.0f ? p.sidechainHighPassHz : 20.0f,
+                                                         spec.sampleRate));
+    sidechainFilter_.setNumChannels(spec.numChannels);
     reset();
     return success();
 }
@@ -133,6 +139,7 @@ void Compressor::reset() noexcept {
         d.smoother.reset();
     }
     for (auto& line : delayLines_) std::fill(line.begin(), line.end(), 0.0f);
+    sidechainFilter_.reset();
     delayPosition_ = 0;
     currentReductionDb_ = maxReductionDb_ = 0.0f;
 }
@@ -203,7 +210,7 @@ void Compressor::process(AudioBlock block) noexcept {
     const std::size_t n = block.numFrames();
     if (n == 0) return;
 
-    // 1. Side-chain signals: the channels themselves (linked) or mid and side.
+    // 1. Side-chain signals: the channels themselves (linked) or mid and side, then the high-pass.
     if (numPaths_ == 1) {
         for (int c = 0; c < block.numChannels(); ++c)
             std::copy_n(block.channelData(c), n, sidechain_[static_cast<std::size_t>(c)].data());
@@ -214,6 +221,12 @@ void Compressor::process(AudioBlock block) noexcept {
             sidechain_[0][i] = 0.5f * (left[i] + right[i]);
             sidechain_[1][i] = 0.5f * (left[i] - right[i]);
         }
+    }
+
+    if (sidechainFiltered_) {
+        std::array<float*, kMaxChannels> channels{};
+        for (std::size_t c = 0; c < sidechain_.size(); ++c) channels[c] = sidechain_[c].data();
+        sidechainFilter_.process(AudioBlock(channels.data(), static_cast<int>(sidechain_.size()), n));
     }
 
     // 2. Level -> gain computer -> detector -> gain, per path.

@@ -1,5 +1,7 @@
 #include "lathe/dsp/compressor.h"
 
+#include "lathe/dsp/biquad_design.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -273,6 +275,35 @@ TEST(Compressor, AttackAndReleaseMeasuredEndToEndOnLevelSteps) {
         EXPECT_NEAR(crossingTime(down, full / std::numbers::e, false), (p.peakHoldMs + p.releaseMs) * rate / 1000, 1.0)
             << "hold " << holdMs;
     }
+}
+
+TEST(Compressor, SidechainHighPassSetsTheDetectedLevel) {
+    // A 0 dBFS 40 Hz sine with a 150 Hz side-chain high-pass: the detector sees the sine scaled by
+    // the filter's analytic gain, so the steady-state reduction is the static curve there.
+    const double rate = 48000;
+    Compressor::Params p;
+    p.thresholdDb = -40;
+    p.ratio = 4;
+    p.kneeDb = 0;
+    p.attackMs = 5;
+    p.releaseMs = 200;
+    p.peakHoldMs = 15;  // > half a period of 40 Hz
+    p.sidechainHighPassHz = 150;
+    const AudioBuffer input = test::sine(rate, 40.0, 2.0, 1.0);
+    Compressor compressor(p);
+    AudioBuffer output = copyOf(input.block());
+    test::processWhole(compressor, output, rate, 512);
+    const double filterDb = dsp::butterworthHighPass(2, 150.0, rate).magnitudeDb(40.0, rate);  // about -23 dB
+    const double expected = compressor.gainComputer().gainReductionDb(filterDb);
+    EXPECT_NEAR(compressor.gainReductionDb(), expected, 0.1);
+    const std::size_t end = input.numFrames(), begin = end - std::size_t(0.5 * rate);
+    EXPECT_NEAR(20 * std::log10(rms(input.channel(0), begin, end) / rms(output.channel(0), begin, end)), expected, 0.1);
+    // Without the filter the same sine is reduced by the full 30 dB.
+    p.sidechainHighPassHz = 0;
+    Compressor unfiltered(p);
+    AudioBuffer again = copyOf(input.block());
+    test::processWhole(unfiltered, again, rate, 512);
+    EXPECT_NEAR(unfiltered.gainReductionDb(), 30.0, 0.1);
 }
 
 TEST(Compressor, LookaheadLatencyEqualsReportedValue) {

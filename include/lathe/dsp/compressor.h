@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lathe/dsp/biquad.h"
 #include "lathe/dsp/stage.h"
 
 namespace lathe::dsp {
@@ -183,6 +184,8 @@ private:
     int numPaths_ = 1;
     std::array<DetectorPath, kMaxDetectors> paths_;
     std::vector<std::vector<float>> sidechain_;  // per input channel of the side-chain, per frame
+    MultichannelBiquadFilter sidechainFilter_;   // 2nd-order Butterworth high-pass (when enabled)
+    bool sidechainFiltered_ = false;
     std::vector<std::vector<float>> delayLines_;     // lookahead, one per channel
     std::size_t lookaheadFrames_ = 0, delayPosition_ = 0;
     double rmsCoefficient_ = 0.0, mix_ = 1.0, makeupDb_ = 0.0;
