@@ -2,17 +2,16 @@
 
 #include "lathe/dsp/biquad_design.h"
 
-#include <fftw3.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <complex>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <numbers>
 #include <vector>
 
+#include "support/impulse_spectrum.h"
 #include "support/signals.h"
 #include "support/stage_contract.h"
 
@@ -36,15 +35,7 @@ Crossover::Params paramsFor(int numBands, Crossover::Type type) {
     return p;
 }
 
-std::vector<std::complex<double>> spectrumOf(std::span<const float> x) {
-    std::vector<double> in(kFftFrames, 0.0);
-    std::copy(x.begin(), x.begin() + std::ptrdiff_t(std::min(x.size(), kFftFrames)), in.begin());
-    std::vector<std::complex<double>> out(kFftFrames / 2 + 1);
-    fftw_plan plan = fftw_plan_dft_r2c_1d(int(kFftFrames), in.data(), reinterpret_cast<fftw_complex*>(out.data()), FFTW_ESTIMATE);
-    fftw_execute(plan);
-    fftw_destroy_plan(plan);
-    return out;
-}
+std::vector<std::complex<double>> spectrumOf(std::span<const float> x) { return test::realSpectrum(x, kFftFrames); }
 
 // Impulse response of the crossover as a stage (band sum, or solo band), one channel of two.
 AudioBuffer impulseResponse(const Crossover::Params& p, double rate) {
@@ -58,11 +49,11 @@ const char* typeName(Crossover::Type type) {
     return type == Crossover::Type::LinkwitzRiley4 ? "LR4" : "linear-phase";
 }
 
-// On failure, the measured curve goes to a CSV next to the test binary for a look.
+// On failure, the measured curve goes to a CSV (see support/impulse_spectrum.h) for a look.
 void writeCsv(const std::string& name, const std::vector<std::pair<double, double>>& curve) {
-    std::ofstream out(name);
-    out << "frequency_hz,magnitude_db\n";
-    for (auto [f, db] : curve) out << f << ',' << db << '\n';
+    std::vector<test::ResponsePoint> points;
+    for (auto [f, db] : curve) points.push_back({f, db, 0.0});
+    test::writeResponseCsv(test::failureCurvePath(name), points);
 }
 
 }  // namespace
@@ -85,7 +76,7 @@ TEST(Crossover, UnprocessedBandSumIsFlat) {
                 }
                 EXPECT_LT(worst, 0.01) << typeName(type) << " " << bands << " bands at " << rate;
                 if (worst >= 0.01)
-                    writeCsv(std::string("crossover_sum_") + typeName(type) + "_" + std::to_string(bands) + ".csv", curve);
+                    writeCsv(std::string("crossover_sum_") + typeName(type) + "_" + std::to_string(bands) + "_" + std::to_string(int(rate)), curve);
                 if (bands == 5 && rate == 48000) std::printf("%s 5-band sum: max deviation %.2e dB\n", typeName(type), worst);
             }
         }
