@@ -3,6 +3,7 @@
 //   BM_PeerTextbookCompressor  a minimal feed-forward compressor (hard knee, log-domain branching
 //                              detector, one gain for both channels, no lookahead, no mix) -
 //                              the floor any compressor pays for a log and an exp per frame
+//   (BM_Multiband3 is naturally compared with 3 x BM_Compressor: the crossover's share is the rest)
 //   BM_PeerMidSideWidth        a plain mid/side width multiply (what an imager without bands,
 //                              bass mono or guard costs)
 // Run: ./build/bin/lathe_benchmarks --benchmark_filter='Compressor|Multiband|Imager|Peer'
@@ -13,6 +14,7 @@
 #include <memory>
 
 #include "lathe/dsp/compressor.h"
+#include "lathe/dsp/multiband_compressor.h"
 #include "lathe/dsp/stereo_imager.h"
 #include "util/random.h"
 
@@ -79,6 +81,31 @@ void BM_CompressorMidSideRms(benchmark::State& state) {
     runStage(state, compressor);
 }
 BENCHMARK(BM_CompressorMidSideRms)->Unit(benchmark::kMillisecond);
+
+lathe::dsp::MultibandCompressor::Params threeBandParams(lathe::dsp::Crossover::Type type) {
+    lathe::dsp::MultibandCompressor::Params p;
+    p.numBands = 3;
+    p.crossoverHz = {150, 3000, 0, 0};
+    p.crossoverType = type;
+    for (auto& band : p.bands) {
+        band = glueCompressor();
+        band.sidechainHighPassHz = 0;
+    }
+    p.lookaheadMs = 2;
+    return p;
+}
+
+void BM_Multiband3(benchmark::State& state) {
+    lathe::dsp::MultibandCompressor multiband(threeBandParams(lathe::dsp::Crossover::Type::LinkwitzRiley4));
+    runStage(state, multiband);
+}
+BENCHMARK(BM_Multiband3)->Unit(benchmark::kMillisecond);
+
+void BM_Multiband3LinearPhase(benchmark::State& state) {
+    lathe::dsp::MultibandCompressor multiband(threeBandParams(lathe::dsp::Crossover::Type::LinearPhase));
+    runStage(state, multiband);
+}
+BENCHMARK(BM_Multiband3LinearPhase)->Unit(benchmark::kMillisecond);
 
 void BM_Imager(benchmark::State& state) {
     lathe::dsp::StereoImager::Params p;

@@ -100,9 +100,14 @@ Status StereoImager::prepare(const ProcessSpec& spec) {
 
     windowCoefficient_ = std::exp(-1000.0 / (double(p.correlationWindowMs) * spec.sampleRate));
     releaseCoefficient_ = p.guardReleaseMs > 0.0f ? std::exp(-1000.0 / (double(p.guardReleaseMs) * spec.sampleRate)) : 0.0;
-    guardLookahead_ = p.correlationGuard
-                          ? std::size_t(std::llround(kGuardLookaheadWindows * p.correlationWindowMs * spec.sampleRate / 1000.0))
-                          : 0;
+    // Narrowing cannot lower the correlation below the input's: the guard (and its lookahead
+    // latency) is only needed when some band widens.
+    double widest = 0.0;
+    for (int k = 0; k < p.numBands; ++k) widest = std::max(widest, width(k));
+    guardActive_ = p.correlationGuard && widest > 1.0;
+    guardLookahead_ = guardActive_ ? std::size_t(std::llround(kGuardLookaheadWindows * p.correlationWindowMs *
+                                                              spec.sampleRate / 1000.0))
+                                   : 0;
     // Margin for the samples older than the lookahead: their weight in the window is e^-4.
     const double margin = 1.0 - std::pow(windowCoefficient_, double(guardLookahead_));
     floorFactor_ = margin * (1.0 - double(p.correlationFloor)) / (1.0 + double(p.correlationFloor));
@@ -156,7 +161,7 @@ void StereoImager::process(AudioBlock block) noexcept {
     assert(block.numChannels() == 2);
     float* left = block.channelData(0);
     float* right = block.channelData(1);
-    const bool guard = params_.correlationGuard;
+    const bool guard = guardActive_;
     const double a = windowCoefficient_, release = releaseCoefficient_;
     double minGain = std::pow(10.0, double(minGuardGainDb_) / 20.0);
     for (std::size_t i = 0; i < block.numFrames(); ++i) {

@@ -26,7 +26,8 @@
 // margin); in steady state the correlation therefore sits slightly above the floor (about +0.01
 // at floor 0). Where the input's own image is the bound there is no margin (so width 100 % stays
 // a bit-exact null) and the windowed correlation can dip below it by ~1e-4 at onsets. The gain follows a lower target at once and recovers with guardReleaseMs.
-// With the guard on, the latency includes the 4-window lookahead.
+// The guard only runs when some band widens (width > 100 %): narrowing cannot take the
+// correlation below the input's. When it runs, the latency includes the 4-window lookahead.
 
 // Units: Hz, percent, ms. Latency: FIR centre delay plus the FFT block (see latencyFrames()).
 // Two channels only. Real-time contract as in stage.h (the FFT convolution is allocation-free).
@@ -99,6 +100,7 @@ private:
     // mid / widened side delayed by the guard lookahead.
     double windowCoefficient_ = 0.0, releaseCoefficient_ = 0.0, floorFactor_ = 1.0;
     double midPower_ = 0.0, sidePower_ = 0.0, inputSidePower_ = 0.0, guardGain_ = 1.0;
+    bool guardActive_ = false;
     std::size_t guardLookahead_ = 0, guardPosition_ = 0;
     MovingMaximum negatedTargetHold_;
     std::vector<double> midDelay_, sideDelay_;
