@@ -77,6 +77,11 @@ void applyGainWithMix(std::span<float> audio, std::span<const double> gainLinear
 // Compressor
 
 namespace {
+// dB <-> natural log: 20 log10(x) = (20 / ln 10) ln(x); 10^(g / 20) = exp(g ln(10) / 20).
+const double kAmplitudeToDb = 20.0 / std::log(10.0);
+const double kPowerToDb = 10.0 / std::log(10.0);
+const double kDbToLogAmplitude = std::log(10.0) / 20.0;
+
 std::size_t msToFrames(double ms, double sampleRate) {
     return static_cast<std::size_t>(std::llround(ms * sampleRate / 1000.0));
 }
@@ -176,12 +181,12 @@ void Compressor::computeGains(int path, std::size_t numFrames) noexcept {
         }
         double target = 0.0;
         if (!(level <= kneeStartLevel)) {
-            const double levelDb = rms ? 10.0 * std::log10(level) : 20.0 * std::log10(level);
+            const double levelDb = (rms ? kPowerToDb : kAmplitudeToDb) * std::log(level);
             target = computer_.gainReductionDb(levelDb);
         }
         const double reduction = d.smoother.process(target);
         peakReduction = std::max(peakReduction, reduction);
-        d.gain[i] = reduction == 0.0 ? unityGain : std::pow(10.0, (makeupDb_ - reduction) / 20.0);
+        d.gain[i] = reduction == 0.0 ? unityGain : std::exp((makeupDb_ - reduction) * kDbToLogAmplitude);
     }
     maxReductionDb_ = static_cast<float>(peakReduction);
 }
