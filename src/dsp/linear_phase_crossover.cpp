@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "dsp/fir_design.h"
+#include "dsp/kaiser_lowpass.h"
 
 namespace lathe::dsp {
 

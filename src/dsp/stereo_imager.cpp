@@ -6,7 +6,7 @@
 #include <numbers>
 #include <string>
 
-#include "dsp/fir_design.h"
+#include "dsp/kaiser_lowpass.h"
 #include "dsp/overlap_save.h"
 
 namespace lathe::dsp {

@@ -1,5 +1,5 @@
 #pragma once
-// Linear-phase FIR design helpers (internal): Kaiser-windowed sinc low-pass filters, following
+// Kaiser-windowed sinc low-pass filters (internal; the imager and the linear-phase crossover), following
 // Kaiser's empirical formulas for beta and length (Oppenheim & Schafer, "Discrete-Time Signal
 // Processing", 3rd ed., sec. 7.6.1). Coefficients are computed at prepare time, never pasted.
 
