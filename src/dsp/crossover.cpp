@@ -41,7 +41,7 @@ Status Crossover::prepare(const ProcessSpec& spec) {
     linearPhase_.reset();
     if (params_.type == Type::LinearPhase && !edges.empty()) {
         linearPhase_ = std::make_unique<LinearPhaseBandSplitter>();
-        linearPhase_->prepare(spec.sampleRate, spec.numChannels, edges);
+        if (auto status = linearPhase_->prepare(spec.sampleRate, spec.numChannels, edges); !status.ok()) return status;
     } else {
         linkwitzRiley_ = std::make_unique<LinkwitzRileyBandSplitter>();
         linkwitzRiley_->prepare(spec.sampleRate, spec.numChannels, edges);

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "dsp/kaiser_lowpass.h"
-#include "dsp/overlap_save.h"
+#include "dsp/fft_convolver.h"
 
 namespace lathe::dsp {
 
@@ -83,19 +83,16 @@ Status StereoImager::prepare(const ProcessSpec& spec) {
     }
     scaledDelay_ = edges.empty();
 
-    if (scaledDelay_) {
-        convolver_.reset();
-        block_ = 1;
-        latency_ = 0;
-    } else {
-        convolver_ = std::make_unique<OverlapSaveConvolver>();
-        convolver_->prepare(kernel_);
-        block_ = convolver_->blockFrames();
-        latency_ = block_ + centre_;
+    convolver_.reset();
+    firLatency_ = 0;
+    if (!scaledDelay_) {
+        kernelTaps_.assign(kernel_.begin(), kernel_.end());
+        convolver_ = std::make_unique<FftConvolver>();
+        if (auto status = convolver_->prepare(1, kernelTaps_.size()); !status.ok()) return status;
+        if (auto status = convolver_->setKernel(0, kernelTaps_); !status.ok()) return status;
+        firLatency_ = centre_;
     }
-    sideIn_.assign(block_, 0.0);
-    sideOut_.assign(block_, 0.0);
-    firLatency_ = latency_;
+    side_.assign(spec.maxBlockFrames, 0.0f);
     for (auto& line : dryDelay_) line.assign(firLatency_, 0.0f);
 
     windowCoefficient_ = std::exp(-1000.0 / (double(p.correlationWindowMs) * spec.sampleRate));
@@ -114,17 +111,15 @@ Status StereoImager::prepare(const ProcessSpec& spec) {
     negatedTargetHold_.prepare(guardLookahead_ + 1);
     midDelay_.assign(guardLookahead_, 0.0);
     sideDelay_.assign(guardLookahead_, 0.0);
-    latency_ += guardLookahead_;
+    latency_ = firLatency_ + guardLookahead_;
     reset();
     return success();
 }
 
 void StereoImager::reset() noexcept {
     if (convolver_) convolver_->reset();
-    std::fill(sideIn_.begin(), sideIn_.end(), 0.0);
-    std::fill(sideOut_.begin(), sideOut_.end(), 0.0);
     for (auto& line : dryDelay_) std::fill(line.begin(), line.end(), 0.0f);
-    position_ = dryPosition_ = guardPosition_ = 0;
+    dryPosition_ = guardPosition_ = 0;
     negatedTargetHold_.reset();
     std::fill(midDelay_.begin(), midDelay_.end(), 0.0);
     std::fill(sideDelay_.begin(), sideDelay_.end(), 0.0);
@@ -135,44 +130,38 @@ void StereoImager::reset() noexcept {
 
 double StereoImager::sideGain(double frequencyHz) const noexcept {
     const double w = 2.0 * std::numbers::pi * frequencyHz / spec_.sampleRate;
+    if (scaledDelay_) return scale_;
     double sum = 0.0;
-    for (std::size_t n = 0; n < kernel_.size(); ++n)
-        sum += kernel_[n] * std::cos(w * (double(n) - double(centre_)));
+    for (std::size_t n = 0; n < kernelTaps_.size(); ++n)
+        sum += double(kernelTaps_[n]) * std::cos(w * (double(n) - double(centre_)));
     return sum;
 }
 
-void StereoImager::convolveBlock() noexcept {
-    if (scaledDelay_) {
-        // Kernel = scale * delta(0): S' = scale * S, bit-exact.
-        for (std::size_t i = 0; i < block_; ++i) sideOut_[i] = scale_ * sideIn_[i];
-    } else {
-        convolver_->processBlock(sideIn_.data(), sideOut_.data());
-    }
-}
-
-// Per frame. Glossary:
-//   side          (L - R) / 2 of the input, into the FIR block
-//   wideSide      FIR output for the frame firLatency_ ago (the widened side, before the guard)
-//   dryL, dryR    input delayed by firLatency_; mid and drySide come from them
+// Per block: the side (L - R) / 2 through the FIR (zero-latency convolver; its output is the side
+// delayed by D). Then per frame. Glossary:
+//   side          widened side for this frame (before the guard)
+//   dryL, dryR    input delayed by firLatency_ = D; mid and drySide come from them
 //   target        side gain that keeps the windowed powers within `allowed` (guard side-chain)
 //   guardGain_    moving minimum of target over the lookahead, with release; applied to the
-//                 mid / wideSide pair delayed by the lookahead
+//                 mid / side pair delayed by the lookahead
 void StereoImager::process(AudioBlock block) noexcept {
     assert(block.numChannels() == 2);
     float* left = block.channelData(0);
     float* right = block.channelData(1);
+    const std::size_t n = block.numFrames();
+    if (!scaledDelay_) {
+        for (std::size_t i = 0; i < n; ++i) side_[i] = 0.5f * (left[i] - right[i]);
+        float* channels[1] = {side_.data()};
+        const AudioBlock sideBlock(channels, 1, n);
+        convolver_->process(sideBlock, sideBlock, 0);
+    }
     const bool guard = guardActive_;
     const double a = windowCoefficient_, release = releaseCoefficient_;
     double minGain = std::pow(10.0, double(minGuardGainDb_) / 20.0);
-    for (std::size_t i = 0; i < block.numFrames(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
         const double l = left[i], r = right[i];
-        sideIn_[position_] = 0.5 * (l - r);
-        if (scaledDelay_) convolveBlock();  // block of one frame, no latency
-        double side = sideOut_[position_];
-        if (++position_ == block_) {
-            position_ = 0;
-            if (!scaledDelay_) convolveBlock();
-        }
+        // Plain width: the exact product in double (width 1 reproduces L and R bit for bit).
+        double side = scaledDelay_ ? scale_ * (0.5 * (l - r)) : double(side_[i]);
 
         double dryL = l, dryR = r;
         if (firLatency_ > 0) {
