@@ -149,6 +149,7 @@ void StereoImager::process(AudioBlock block) noexcept {
     float* left = block.channelData(0);
     float* right = block.channelData(1);
     const std::size_t n = block.numFrames();
+    assert(n <= side_.size() || scaledDelay_);
     if (!scaledDelay_) {
         for (std::size_t i = 0; i < n; ++i) side_[i] = 0.5f * (left[i] - right[i]);
         float* channels[1] = {side_.data()};
