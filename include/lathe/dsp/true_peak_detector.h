@@ -1,0 +1,42 @@
+#pragma once
+// Per-frame true-peak detector for dynamics stages: the largest absolute value, over all channels,
+// of the signal oversampled by the project's polyphase Oversampler (upsampling only), with each
+// local maximum of the oversampled magnitude refined by a parabola through it and its neighbours
+// (the same tightening as the TruePeakMeter over plain ITU-R BS.1770-4 Annex 2).
+// process() writes one value per input frame; peaks[i] covers the signal within [-1/factor, 2)
+// frames of input frame (i - latencyFrames()), so a consumer that holds each peak over +-2 frames
+// sees every inter-sample peak at the right time. Never allocates after prepare().
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "lathe/audio_buffer.h"
+#include "lathe/dsp/oversampler.h"
+#include "lathe/dsp/stage.h"
+#include "lathe/result.h"
+
+namespace lathe::dsp {
+
+class TruePeakDetector {
+public:
+    // factor: the oversampling factor (4 or more for a true-peak reading).
+    Status prepare(const ProcessSpec& spec, int factor);
+    void reset() noexcept;
+    // peaks.size() >= block.numFrames(); block.numFrames() <= spec.maxBlockFrames.
+    void process(ConstAudioBlock block, std::span<float> peaks) noexcept;
+
+    [[nodiscard]] int latencyFrames() const noexcept { return latency_; }
+    [[nodiscard]] int factor() const noexcept { return factor_; }
+
+private:
+    Oversampler oversampler_;
+    int factor_ = 4;
+    int latency_ = 0;
+    // Per channel: the last two oversampled magnitudes (for the parabola), and the refined peak
+    // found for the oversampled sample before the current one.
+    std::vector<float> previous_;
+    std::vector<float> current_;
+};
+
+}  // namespace lathe::dsp
