@@ -48,7 +48,7 @@ void addKick(Bus& bus, double startSeconds, double gain) {
         const double t = double(i) / bus.rate;
         const double frequency = 48.0 + 110.0 * std::exp(-t / 0.035);
         phase += kTwoPi * frequency / bus.rate;
-        const double body = std::sin(phase) * std::exp(-t / 0.28);
+        const double body = std::sin(phase) * std::exp(-t / 0.16);
         const double click = (t < 0.004) ? std::sin(kTwoPi * 2500.0 * t) * (1.0 - t / 0.004) * 0.6 : 0.0;
         const double attack = std::min(1.0, t / 0.0005);
         const double s = gain * attack * (body + click);
@@ -164,8 +164,8 @@ AudioBuffer makeDemoMix(const DemoMixParams& params) {
             const double t = t0 + q * beat;
             if (!intro && (q == 0 || q == 2)) addKick(drums, t, 0.9);
             if (!intro && q == 2 && b % 2 == 1) addKick(drums, t + beat / 2, 0.6);
-            if (!intro && (q == 1 || q == 3)) addSnare(drums, random, t, 0.55);
-            for (int e = 0; e < 2; ++e) addHat(drums, random, t + e * beat / 2, e ? 0.16 : 0.24, 0.25);
+            if (!intro && (q == 1 || q == 3)) addSnare(drums, random, t, 0.42);
+            for (int e = 0; e < 2; ++e) addHat(drums, random, t + e * beat / 2, e ? 0.12 : 0.18, 0.25);
         }
         for (int e = 0; e < 8; ++e) {
             const double octave = (e % 4 == 3) ? 12.0 : 0.0;
@@ -194,7 +194,7 @@ AudioBuffer makeDemoMix(const DemoMixParams& params) {
     for (int c = 0; c < 2; ++c) {
         auto out = mix.channel(c);
         for (std::size_t i = 0; i < frames; ++i) {
-            out[i] = drums.audio.channel(c)[i] + music.audio.channel(c)[i] + echoed.channel(c)[i];
+            out[i] = drums.audio.channel(c)[i] + 0.48f * music.audio.channel(c)[i] + 0.6f * echoed.channel(c)[i];
             peak = std::max(peak, std::abs(out[i]));
         }
     }

@@ -1,4 +1,5 @@
 #include "lathe/audio_file.h"
+#include "lathe/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
@@ -229,4 +230,21 @@ TEST(AudioFileRead, StreamsInAnyBlockSize) {
     }
     EXPECT_EQ(offset, noise.numFrames());
     EXPECT_EQ(test::maxAbsDifference(noise.block(), streamed.block()), 0.0);
+}
+
+TEST(AtomicTextFile, WritesReplacesAndProtectsInputs) {
+    test::TempDir dir;
+    const auto path = dir / "report.json";
+    ASSERT_TRUE(writeTextFileAtomically(path, "{\"a\": 1}").ok());
+    ASSERT_TRUE(writeTextFileAtomically(path, "{\"a\": 2}").ok());
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, "{\"a\": 2}");
+    auto refused = writeTextFileAtomically(path, "x", {path});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("report.json"), std::string::npos);
+    EXPECT_FALSE(writeTextFileAtomically(dir / "missing-folder" / "r.json", "x").ok());
+    std::size_t files = 0;
+    for (const auto& entry : fs::directory_iterator(dir.path())) files += entry.is_regular_file();
+    EXPECT_EQ(files, 1u);
 }

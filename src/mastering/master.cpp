@@ -1,0 +1,283 @@
+// masterFile(): analyze -> plan -> render -> loudness iteration -> dither -> write -> verify.
+#include "lathe/mastering/master.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "lathe/analysis/loudness_meter.h"
+#include "lathe/analysis/true_peak_meter.h"
+#include "lathe/mastering/chain.h"
+#include "lathe/resampler.h"
+#include "stage_factory.h"
+#include "util/text.h"
+
+namespace lathe::mastering {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+Error fileError(const std::filesystem::path& path, const std::string& problem) { return fail(path.string() + ": " + problem); }
+
+analysis::Analysis analyzeBuffer(ConstAudioBlock audio, double sampleRate, const std::string& name, bool series) {
+    analysis::Analyzer analyzer;
+    analysis::AnalysisOptions options;
+    options.recordSeries = series;
+    (void)analyzer.prepare(sampleRate, audio.numChannels(), options, std::int64_t(audio.numFrames()));
+    constexpr std::size_t kBlock = 65536;
+    for (std::size_t offset = 0; offset < audio.numFrames(); offset += kBlock)
+        analyzer.process(audio.slice(offset, std::min(kBlock, audio.numFrames() - offset)));
+    auto result = analyzer.finish();
+    result.file = name;
+    return result;
+}
+
+struct Measured {
+    double integratedLufs;
+    double truePeakDbtp;
+};
+
+Measured measure(ConstAudioBlock audio, double sampleRate) {
+    analysis::LoudnessMeter meter;
+    analysis::TruePeakMeter peak;
+    (void)meter.prepare(sampleRate, audio.numChannels(), {false, false, std::int64_t(audio.numFrames())});
+    (void)peak.prepare(sampleRate, audio.numChannels(), 65536);
+    constexpr std::size_t kBlock = 65536;
+    for (std::size_t offset = 0; offset < audio.numFrames(); offset += kBlock) {
+        const auto block = audio.slice(offset, std::min(kBlock, audio.numFrames() - offset));
+        meter.process(block);
+        peak.process(block);
+    }
+    return {meter.result().integratedLufs.value_or(-70.0), peak.truePeakDbtp()};
+}
+
+AudioBuffer sliceCopy(ConstAudioBlock audio, std::size_t start, std::size_t count) {
+    AudioBuffer out(audio.numChannels(), count);
+    for (int c = 0; c < audio.numChannels(); ++c) {
+        const auto source = audio.channel(c).subspan(start, count);
+        std::copy(source.begin(), source.end(), out.channel(c).begin());
+    }
+    return out;
+}
+
+const char* encodingName(SampleEncoding encoding) {
+    switch (encoding) {
+        case SampleEncoding::Pcm16: return "PCM 16-bit";
+        case SampleEncoding::Pcm24: return "PCM 24-bit";
+        case SampleEncoding::Float32: return "float 32-bit";
+    }
+    return "?";
+}
+
+}  // namespace
+
+std::pair<std::size_t, std::size_t> loudestSection(ConstAudioBlock audio, double sampleRate, double seconds) {
+    const auto length = static_cast<std::size_t>(seconds * sampleRate);
+    if (audio.numFrames() <= length) return {0, audio.numFrames()};
+    // Mean-square energy per 100 ms step, summed over a sliding window of `seconds`.
+    const auto step = static_cast<std::size_t>(sampleRate / 10.0);
+    std::vector<double> energy;
+    for (std::size_t offset = 0; offset + step <= audio.numFrames(); offset += step) {
+        double sum = 0.0;
+        for (int c = 0; c < audio.numChannels(); ++c)
+            for (float s : audio.channel(c).subspan(offset, step)) sum += double(s) * s;
+        energy.push_back(sum);
+    }
+    const std::size_t windowSteps = length / step;
+    double window = 0.0, best = -1.0;
+    std::size_t bestStart = 0;
+    for (std::size_t i = 0; i < energy.size(); ++i) {
+        window += energy[i];
+        if (i >= windowSteps) window -= energy[i - windowSteps];
+        if (i + 1 >= windowSteps && window > best) {
+            best = window;
+            bestStart = (i + 1 - windowSteps) * step;
+        }
+    }
+    return {bestStart, std::min(length, audio.numFrames() - bestStart)};
+}
+
+AudioBuffer downmixToStereo(ConstAudioBlock audio) {
+    // Channel order L R C LFE Ls Rs (Lb Rb): C and surrounds at -3 dB into each side, LFE dropped.
+    constexpr float kMinus3Db = 0.70710678f;
+    AudioBuffer out(2, audio.numFrames());
+    const int n = audio.numChannels();
+    auto gainFor = [n](int channel, int side) -> float {
+        if (channel < 2) return channel == side ? 1.0f : 0.0f;
+        if (channel == 2) return kMinus3Db;  // C
+        if (channel == 3 && n >= 6) return 0.0f;  // LFE
+        const int surroundIndex = channel - (n >= 6 ? 4 : 3);
+        return (surroundIndex % 2) == side ? kMinus3Db : 0.0f;
+    };
+    for (int side = 0; side < 2; ++side) {
+        auto dst = out.channel(side);
+        for (int c = 0; c < n; ++c) {
+            const float g = gainFor(c, side);
+            if (g == 0.0f) continue;
+            const auto src = audio.channel(c);
+            for (std::size_t i = 0; i < dst.size(); ++i) dst[i] += g * src[i];
+        }
+    }
+    return out;
+}
+
+Result<MasterReport> masterFile(const MasterRequest& request) {
+    const auto start = Clock::now();
+    MasterReport report;
+    report.input = request.input.string();
+    report.output = request.output.string();
+    report.target = request.plan.target;
+
+    // Refuse to overwrite the input before doing any work.
+    {
+        std::error_code ec;
+        if (std::filesystem::exists(request.output, ec) && std::filesystem::equivalent(request.input, request.output, ec))
+            return fileError(request.output, "is the input file; choose another output path");
+        if (std::filesystem::weakly_canonical(request.input, ec) == std::filesystem::weakly_canonical(request.output, ec))
+            return fileError(request.output, "is the input file; choose another output path");
+    }
+    auto fileFormat = request.format ? Result<FileFormat>(*request.format) : formatFromExtension(request.output);
+    if (!fileFormat) return fileFormat.error();
+    const SampleEncoding encoding = request.encoding.value_or(request.plan.target.encoding.value_or(SampleEncoding::Pcm24));
+    if (*fileFormat == FileFormat::Flac && encoding == SampleEncoding::Float32)
+        return fileError(request.output, "FLAC cannot hold 32-bit float; use --bit-depth 16 or 24");
+
+    auto decoded = readAudioFile(request.input);
+    if (!decoded) return decoded.error();
+    const double inputRate = decoded->info.sampleRate;
+    AudioBuffer audio = std::move(decoded->audio);
+    if (audio.numChannels() > 2) {
+        if (!request.downmix)
+            return fileError(request.input, formatText("has %d channels; lathe masters mono or stereo (use --downmix to fold "
+                                                   "to stereo)", audio.numChannels()));
+        audio = downmixToStereo(audio.block());
+        report.warnings.push_back(formatText("downmixed %d channels to stereo (ITU-R BS.775, LFE dropped)", decoded->info.numChannels));
+    }
+    if (double(audio.numFrames()) < inputRate) return fileError(request.input, "shorter than 1 s: too short to master");
+
+    // Analyze.
+    auto phase = Clock::now();
+    if (request.preview) {
+        const auto [first, count] = loudestSection(audio.block(), inputRate, 30.0);
+        report.previewStartSeconds = double(first) / inputRate;
+        report.previewSeconds = double(count) / inputRate;
+        audio = sliceCopy(audio.block(), first, count);
+    }
+    report.before = analyzeBuffer(audio.block(), inputRate, report.input, false);
+    if (!report.before.integratedLufs)
+        return fileError(request.input, "is silent (no block above the -70 LUFS gate): nothing to master");
+    report.timing.analyzeSeconds = secondsSince(phase);
+
+    // Plan.
+    report.plan = planMaster(report.before, request.plan);
+    for (const auto& w : report.plan.warnings) report.warnings.push_back(w);
+
+    // Render the pre-limiter chain once.
+    phase = Clock::now();
+    auto chain = buildPreLimiterChain(report.plan, audio.numChannels());
+    auto rendered = renderOffline(*chain, audio.block(), inputRate);
+    if (!rendered) return fail("render: " + rendered.error().message);
+    AudioBuffer preLimiter = std::move(*rendered);
+    audio = AudioBuffer();  // release the input
+    const double outputRate = request.sampleRateHz.value_or(request.plan.target.sampleRateHz.value_or(inputRate));
+    if (outputRate != inputRate) {
+        // Before the limiter, so true peaks are controlled at the delivered rate.
+        auto converted = resample(preLimiter.block(), inputRate, outputRate);
+        if (!converted) return converted.error();
+        preLimiter = std::move(*converted);
+        report.plan.decisions.push_back({"resample", formatText("%.0f Hz -> %.0f Hz (libsoxr, very high quality)", inputRate, outputRate),
+                                         request.sampleRateHz ? "--sample-rate" : "the target's delivery format"});
+    }
+    report.outputSampleRate = outputRate;
+    report.timing.renderSeconds = secondsSince(phase);
+
+    // Gain into the limiter: secant iteration on the measured integrated loudness of the limited output.
+    phase = Clock::now();
+    const double targetLufs = report.plan.loudness.plannedLufs;
+    const Measured preMeasured = measure(preLimiter.block(), outputRate);
+    LimiterPlan limiterPlan = report.plan.limiter;
+    AudioBuffer limited;
+    double limiterReductionDb = 0.0;
+    auto limitWithGain = [&](double gainDb) -> Result<Measured> {
+        auto limiter = buildLimiter(limiterPlan, gainDb);
+        auto out = renderOffline(limiter->stage(), preLimiter.block(), outputRate);
+        if (!out) return out.error();
+        limited = std::move(*out);
+        limiterReductionDb = limiter->maxReductionDb();
+        const Measured m = measure(limited.block(), outputRate);
+        report.iterations.push_back({gainDb, m.integratedLufs, m.truePeakDbtp});
+        return m;
+    };
+    constexpr double kLoudnessToleranceLu = 0.03;
+    constexpr int kMaxIterations = 8;
+    double gain = targetLufs - preMeasured.integratedLufs;
+    double bestGain = gain, bestError = 1e9;
+    double previousGain = 0.0, previousLufs = 0.0;
+    for (int iteration = 0; iteration < kMaxIterations; ++iteration) {
+        auto m = limitWithGain(gain);
+        if (!m) return m.error();
+        const double error = m->integratedLufs - targetLufs;
+        if (std::abs(error) < std::abs(bestError)) bestGain = gain, bestError = error;
+        if (std::abs(error) < kLoudnessToleranceLu) {
+            // Inter-sample peaks the limiter's detector missed: lower its ceiling by the excess and redo.
+            if (m->truePeakDbtp > report.plan.limiter.ceilingDbtp && limiterPlan.ceilingDbtp > report.plan.limiter.ceilingDbtp - 0.5) {
+                limiterPlan.ceilingDbtp -= (m->truePeakDbtp - report.plan.limiter.ceilingDbtp) + 0.005;
+                bestError = 1e9;
+                previousGain = gain, previousLufs = m->integratedLufs;
+                continue;
+            }
+            break;
+        }
+        double next = gain - error;  // first step: unit slope
+        if (iteration > 0 && std::abs(gain - previousGain) > 1e-6) {
+            const double slope = (m->integratedLufs - previousLufs) / (gain - previousGain);
+            if (slope > 0.05) next = gain - error / slope;
+        }
+        previousGain = gain, previousLufs = m->integratedLufs;
+        gain = std::clamp(next, gain - 12.0, gain + 12.0);
+    }
+    if (std::abs(bestError) >= kLoudnessToleranceLu && bestGain != report.iterations.back().gainDb) {
+        auto m = limitWithGain(bestGain);
+        if (!m) return m.error();
+    }
+    report.limiterGainDb = report.iterations.back().gainDb;
+    report.maxLimiterReductionDb = limiterReductionDb;
+    report.timing.loudnessSeconds = secondsSince(phase);
+    preLimiter = AudioBuffer();
+
+    // Word length, then an atomic write.
+    phase = Clock::now();
+    if (auto dither = buildDither(encoding)) {
+        auto dithered = renderOffline(*dither, limited.block(), outputRate);
+        if (!dithered) return dithered.error();
+        limited = std::move(*dithered);
+        report.dithered = true;
+    }
+    report.outputEncoding = encodingName(encoding);
+    WriteOptions options;
+    options.format = *fileFormat;
+    options.encoding = encoding;
+    options.protectedPaths = {request.input};
+    if (auto status = writeAudioFile(request.output, limited.block(), outputRate, options); !status) return status.error();
+    limited = AudioBuffer();
+    report.timing.writeSeconds = secondsSince(phase);
+
+    // Verify on the file as written.
+    phase = Clock::now();
+    auto written = readAudioFile(request.output);
+    if (!written) return fail("verify: " + written.error().message);
+    report.after = analyzeBuffer(written->audio.block(), written->info.sampleRate, report.output, false);
+    report.timing.verifySeconds = secondsSince(phase);
+    if (report.after.integratedLufs && std::abs(*report.after.integratedLufs - targetLufs) > 0.1)
+        report.warnings.push_back(formatText("delivered loudness %.2f LUFS is %.2f LU from the %.1f LUFS plan",
+                                         *report.after.integratedLufs, *report.after.integratedLufs - targetLufs, targetLufs));
+    if (report.after.truePeakDbtp && *report.after.truePeakDbtp > report.plan.limiter.ceilingDbtp)
+        report.warnings.push_back(formatText("delivered true peak %.2f dBTP is above the %.1f dBTP ceiling",
+                                         *report.after.truePeakDbtp, report.plan.limiter.ceilingDbtp));
+    report.timing.totalSeconds = secondsSince(start);
+    return report;
+}
+
+}  // namespace lathe::mastering

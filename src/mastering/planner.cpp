@@ -1,0 +1,235 @@
+// planMaster(): analysis + target + intent + amount -> chain settings, each with its reason.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "lathe/mastering/plan.h"
+#include "util/text.h"
+#include "lathe/mastering/tonal_balance.h"
+
+namespace lathe::mastering {
+namespace {
+
+// Mean of the deviation over bands whose centres lie in [loHz, hiHz].
+std::optional<double> regionMean(const std::array<std::optional<double>, kBands>& deviation, double loHz, double hiHz) {
+    double sum = 0.0;
+    int count = 0;
+    for (std::size_t b = 0; b < kBands; ++b) {
+        const double f = analysis::kThirdOctaveCentresHz[b];
+        if (f >= loHz && f <= hiHz && deviation[b]) sum += *deviation[b], ++count;
+    }
+    if (count == 0) return std::nullopt;
+    return sum / count;
+}
+
+// Fraction of a measured tonal deviation that the automatic EQ corrects: broad, partial moves.
+constexpr double kTonalCorrectionFraction = 0.6;
+constexpr double kSmallestEqMoveDb = 0.3;
+
+struct TonalRegion {
+    const char* name;
+    double loHz, hiHz;
+    EqShape shape;
+    double frequencyHz, q;
+    double IntentAdjustments::*intentDb;
+};
+
+void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
+    const auto deviation = balanceDeviationDb(mix.thirdOctaveMidDb);
+    static constexpr TonalRegion kRegions[] = {
+        {"low end", 40.0, 100.0, EqShape::LowShelf, 100.0, 0.7, &IntentAdjustments::lowShelfDb},
+        {"low mids", 200.0, 400.0, EqShape::Bell, 250.0, 0.9, &IntentAdjustments::lowMidDb},
+        {"presence", 2000.0, 5000.0, EqShape::Bell, 3150.0, 0.9, &IntentAdjustments::presenceDb},
+        {"air", 8000.0, 16000.0, EqShape::HighShelf, 8000.0, 0.7, &IntentAdjustments::airDb},
+    };
+    for (const auto& region : kRegions) {
+        const auto measured = regionMean(deviation, region.loHz, region.hiHz);
+        const double intentDb = request.intent.adjustments.*region.intentDb;
+        const double automaticDb = measured ? -kTonalCorrectionFraction * *measured : 0.0;
+        const double wantedDb = (automaticDb + intentDb) * request.amount;
+        const double gainDb = std::clamp(wantedDb, -kMaxEqMoveDb, kMaxEqMoveDb);
+        if (std::abs(gainDb) < kSmallestEqMoveDb) {
+            if (measured)
+                plan.decisions.push_back({"eq", formatText("%s: no move", region.name),
+                                          formatText("%s %.1f dB from the target balance: within %.1f dB after scaling",
+                                                 region.name, *measured, kSmallestEqMoveDb)});
+            continue;
+        }
+        EqMove move;
+        move.shape = region.shape;
+        move.frequencyHz = region.frequencyHz;
+        move.q = region.q;
+        move.gainDb = gainDb;
+        std::string why = measured ? formatText("%s %.1f dB %s the target balance (corrected %.0f %%)", region.name,
+                                            std::abs(*measured), *measured > 0 ? "above" : "below",
+                                            kTonalCorrectionFraction * 100.0)
+                                   : formatText("%s not measurable", region.name);
+        if (intentDb != 0.0) why += formatText("; intent %+.1f dB", intentDb);
+        if (request.amount < 1.0) why += formatText("; amount %.0f %%", request.amount * 100.0);
+        if (gainDb != wantedDb) why += formatText("; capped at %+.0f dB (EQ guardrail)", gainDb > 0 ? kMaxEqMoveDb : -kMaxEqMoveDb);
+        move.reason = why;
+        const char* shapeName = move.shape == EqShape::LowShelf ? "low shelf" : move.shape == EqShape::HighShelf ? "high shelf" : "bell";
+        plan.decisions.push_back({"eq", formatText("%s %+.1f dB at %.0f Hz", shapeName, move.gainDb, move.frequencyHz), why});
+        plan.eq.push_back(std::move(move));
+    }
+    // Rumble: energy far above the target below 30 Hz gets a gentle high-pass.
+    if (const auto rumble = regionMean(deviation, 20.0, 25.0); rumble && *rumble > 6.0 && request.amount > 0.0) {
+        EqMove highPass{EqShape::HighPass, 25.0, 0.0, 0.707,
+                        formatText("sub-sonic energy %.1f dB above the target balance below 30 Hz", *rumble)};
+        plan.decisions.push_back({"eq", "high-pass 25 Hz (12 dB/oct)", highPass.reason});
+        plan.eq.push_back(std::move(highPass));
+    }
+}
+
+void planStereo(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
+    auto& stereo = plan.stereo;
+    if (mix.channels != 2 || !mix.sideToMidDb) return;
+    double width = 100.0;
+    std::string why;
+    if (*mix.sideToMidDb > -3.0) {
+        width = 85.0;
+        why = formatText("side only %.1f dB below mid: unusually wide, narrowed", -*mix.sideToMidDb);
+    } else if (*mix.sideToMidDb < -20.0 && *mix.sideToMidDb > -60.0) {
+        width = 115.0;
+        why = formatText("side %.1f dB below mid: unusually narrow, widened", -*mix.sideToMidDb);
+    }
+    width = 100.0 + (width - 100.0 + request.intent.adjustments.widthPercent) * request.amount;
+    if (request.intent.adjustments.widthPercent != 0.0)
+        why += formatText("%sintent %+.0f %%", why.empty() ? "" : "; ", request.intent.adjustments.widthPercent);
+    stereo.widthPercent = std::clamp(width, 50.0, 150.0);
+
+    // Low-frequency width: side energy close to mid below 100 Hz smears the low end and wastes headroom.
+    double lowSide = 0.0, lowMid = 0.0;
+    for (std::size_t b = 0; b < kBands && b < mix.thirdOctaveSideDb.size(); ++b) {
+        const double f = analysis::kThirdOctaveCentresHz[b];
+        if (f < 31.5 || f > 100.0 || !mix.thirdOctaveSideDb[b] || !mix.thirdOctaveMidDb[b]) continue;
+        lowSide += std::pow(10.0, *mix.thirdOctaveSideDb[b] / 10.0);
+        lowMid += std::pow(10.0, *mix.thirdOctaveMidDb[b] / 10.0);
+    }
+    if (lowMid > 0.0 && lowSide > 0.0 && request.amount > 0.0) {
+        const double lowSideToMidDb = 10.0 * std::log10(lowSide / lowMid);
+        if (lowSideToMidDb > -12.0) {
+            stereo.bassMonoBelowHz = 120.0;
+            plan.decisions.push_back({"stereo", "bass mono below 120 Hz",
+                                      formatText("low end wide: side only %.1f dB below mid under 100 Hz", -lowSideToMidDb)});
+        }
+    }
+    stereo.correlationFloor = 0.0;
+    stereo.enabled = stereo.widthPercent != 100.0 || stereo.bassMonoBelowHz.has_value();
+    if (stereo.widthPercent != 100.0) {
+        stereo.reason = why;
+        plan.decisions.push_back({"stereo", formatText("width %.0f %%", stereo.widthPercent), why});
+    }
+}
+
+void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
+    auto& loudness = plan.loudness;
+    const auto& intent = request.intent.adjustments;
+    const double ceiling = request.ceilingDbtp.value_or(request.target.ceilingDbtp);
+    plan.limiter.ceilingDbtp = ceiling;
+    loudness.requestedLufs = request.target.integratedLufs + intent.loudnessOffsetLu;
+    loudness.plrFloorDb = request.target.plrFloorDb + (intent.keepDynamic ? 2.0 : 0.0);
+    loudness.plannedLufs = loudness.requestedLufs;
+    if (intent.loudnessOffsetLu != 0.0)
+        plan.decisions.push_back({"loudness", formatText("target %.1f LUFS", loudness.requestedLufs),
+                                  formatText("%s %.1f LUFS with the intent's %+.1f LU", request.target.name.c_str(),
+                                         request.target.integratedLufs, intent.loudnessOffsetLu)});
+    if (intent.keepDynamic)
+        plan.decisions.push_back({"loudness", formatText("PLR floor %.1f dB", loudness.plrFloorDb), "intent: keep it dynamic (+2 dB)"});
+
+    const double integrated = mix.integratedLufs.value_or(-70.0);
+    const double truePeak = mix.truePeakDbtp.value_or(-70.0);
+    const double inputPlr = truePeak - integrated;
+
+    // Limiting sets the output PLR to (ceiling - loudness); the guardrail keeps it above the floor.
+    const double limitedPlr = ceiling - loudness.requestedLufs;
+    if (inputPlr > limitedPlr && limitedPlr < loudness.plrFloorDb) {
+        if (request.dynamicsLoud) {
+            plan.decisions.push_back({"loudness", "PLR floor overridden",
+                                      formatText("--dynamics loud: the master's PLR will be %.1f dB, below the %.1f dB floor",
+                                             limitedPlr, loudness.plrFloorDb)});
+        } else {
+            loudness.plannedLufs = ceiling - loudness.plrFloorDb;
+            loudness.guardrailLimited = true;
+            plan.warnings.push_back(formatText("target %.1f LUFS would squash the master to a PLR of %.1f dB; stopping at "
+                                           "%.1f LUFS (PLR floor %.1f dB); use --dynamics loud to go further",
+                                           loudness.requestedLufs, limitedPlr, loudness.plannedLufs, loudness.plrFloorDb));
+            plan.decisions.push_back({"loudness", formatText("deliver at %.1f LUFS", loudness.plannedLufs),
+                                      "over-compression guardrail: " + plan.warnings.back()});
+        }
+    }
+    loudness.estimatedGainDb = loudness.plannedLufs - integrated;
+    if (integrated > loudness.plannedLufs) {
+        loudness.turnDownOnly = true;
+        plan.decisions.push_back({"loudness", formatText("gain %.1f dB", loudness.estimatedGainDb),
+                                  formatText("input already at %.1f LUFS, above the target: turned down, not limited again", integrated)});
+    }
+    if (inputPlr < loudness.plrFloorDb && mix.integratedLufs)
+        plan.warnings.push_back(formatText("input PLR is %.1f dB, below the %.1f dB floor: the mix is already heavily limited",
+                                       inputPlr, loudness.plrFloorDb));
+
+    // Peak reduction the limiter alone would have to do.
+    const double peakReductionDb = std::max(0.0, truePeak + loudness.estimatedGainDb - ceiling);
+    plan.decisions.push_back({"limiter", formatText("ceiling %.1f dBTP, %.0f ms lookahead", ceiling, plan.limiter.lookaheadMs),
+                              formatText("expected peak reduction %.1f dB (input PLR %.1f dB -> %.1f dB)", peakReductionDb,
+                                     inputPlr, std::min(inputPlr, ceiling - loudness.plannedLufs))});
+
+    auto& glue = plan.glue;
+    const bool dynamicsAllowed = request.amount > 0.0 && !intent.keepDynamic && !loudness.turnDownOnly;
+    if (dynamicsAllowed && peakReductionDb > 4.0) {
+        glue.enabled = true;
+        glue.ratio = 1.0 + 0.8 * request.amount;
+        glue.thresholdDb = integrated + 3.0;  // RMS detector: acts on the loud passages only
+        glue.attackMs = 30.0 + 20.0 * intent.punch;
+        glue.releaseMs = 150.0 - 40.0 * intent.punch;
+        glue.reason = formatText("the limiter would need %.1f dB of peak reduction: gentle %.1f:1 glue compression shares "
+                             "the load",
+                             peakReductionDb, glue.ratio);
+        plan.decisions.push_back({"compressor", formatText("%.1f:1 above %.1f dBFS RMS, attack %.0f ms, auto release",
+                                                       glue.ratio, glue.thresholdDb, glue.attackMs),
+                                  glue.reason});
+    } else if (intent.keepDynamic) {
+        plan.decisions.push_back({"compressor", "off", "intent: keep it dynamic"});
+    }
+    if (dynamicsAllowed && peakReductionDb > 6.0) {
+        plan.clipper.enabled = true;
+        plan.clipper.ceilingDb = -0.5;
+        plan.clipper.reason = formatText("%.1f dB of peak reduction: a soft clipper shaves the fastest transients so the "
+                                     "limiter works less",
+                                     peakReductionDb);
+        plan.decisions.push_back({"clipper", "soft clip 0.5 dB above the limiter threshold", plan.clipper.reason});
+    }
+}
+
+void planWarnings(const analysis::Analysis& mix, MasteringPlan& plan) {
+    if (mix.clippedRuns > 0)
+        plan.warnings.push_back(formatText("input has %lld clipped runs (3+ samples at full scale): clipping in the mix cannot be undone",
+                                       static_cast<long long>(mix.clippedRuns)));
+    if (mix.dcOffsetDbfs && *mix.dcOffsetDbfs > -60.0)
+        plan.warnings.push_back(formatText("DC offset %.1f dBFS in the input: removed by the DC blocker", *mix.dcOffsetDbfs));
+    if (mix.durationSeconds < 10.0) plan.warnings.push_back("input shorter than 10 s: loudness figures are less reliable");
+    if (mix.headSilenceSeconds > 2.0 || mix.tailSilenceSeconds > 5.0)
+        plan.warnings.push_back(formatText("long silence: %.1f s at the head, %.1f s at the tail", mix.headSilenceSeconds,
+                                       mix.tailSilenceSeconds));
+}
+
+}  // namespace
+
+MasteringPlan planMaster(const analysis::Analysis& mix, const PlanRequest& request) {
+    MasteringPlan plan;
+    PlanRequest bounded = request;
+    bounded.amount = std::clamp(request.amount, 0.0, 1.0);
+    for (const auto& word : request.intent.unknownWords)
+        plan.warnings.push_back("intent: '" + word + "' not understood (ignored)");
+    for (const auto& line : request.intent.understood) plan.decisions.push_back({"intent", line, "written intent"});
+    if (bounded.amount == 0.0 && !request.intent.understood.empty())
+        plan.warnings.push_back("--amount 0: the written intent is not applied (tone, dynamics and width untouched)");
+    planTonalBalance(mix, bounded, plan);
+    planStereo(mix, bounded, plan);
+    planDynamicsAndLoudness(mix, bounded, plan);
+    planWarnings(mix, plan);
+    return plan;
+}
+
+}  // namespace lathe::mastering
