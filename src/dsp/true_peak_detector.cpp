@@ -5,10 +5,7 @@
 
 namespace lathe::dsp {
 
-Status TruePeakDetector::prepare(const ProcessSpec& spec, int factor) {
-    if (factor < 1) return fail("true-peak detector: the oversampling factor must be at least 1");
-    OversamplerParams params;
-    params.factor = factor;
+Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParams& params) {
     if (auto status = oversampler_.prepare(spec, params); !status.ok()) return status;
     factor_ = oversampler_.factor();
     // The oversampled magnitudes of base frame t stand for times t - upsampleLatency + [0, 1);

@@ -20,8 +20,8 @@ namespace lathe::dsp {
 
 class TruePeakDetector {
 public:
-    // factor: the oversampling factor (4 or more for a true-peak reading).
-    Status prepare(const ProcessSpec& spec, int factor);
+    // The oversampler's factor (4 or more for a true-peak reading), passband and attenuation.
+    Status prepare(const ProcessSpec& spec, const OversamplerParams& params);
     void reset() noexcept;
     // peaks.size() >= block.numFrames(); block.numFrames() <= spec.maxBlockFrames.
     void process(ConstAudioBlock block, std::span<float> peaks) noexcept;
