@@ -6,8 +6,12 @@
 namespace lathe::dsp {
 
 namespace {
-// Below this the release state snaps to exactly zero, so unity gain comes back bit-exactly.
-constexpr double kSnapDb = 1e-6;
+// Below this the release state snaps to exactly zero, so unity gain comes back bit-exactly in a
+// finite time (a 0.001 dB step, spread over the smoothing window, is far below audibility).
+constexpr double kSnapDb = 1e-3;
+// The slow state also falls at this constant rate: from s0 dB it reaches zero within
+// sustainedReleaseMs * ln(1 + s0 / (rate * sustainedReleaseMs)) instead of an endless tail.
+constexpr double kSustainFloorDbPerSecond = 0.2;
 constexpr double kDbPerNeper = 20.0 / 2.302585092994045684;  // 20 / ln(10)
 
 double perFrame(double timeMs, double sampleRate) { return std::exp(-1000.0 / (timeMs * sampleRate)); }
@@ -29,6 +33,7 @@ Status LimiterGainEnvelope::prepare(const LimiterGainEnvelopeParams& params) {
     fastRetain_ = perFrame(params.releaseMs, params.sampleRate);
     sustainCharge_ = 1.0 - perFrame(params.sustainMs, params.sampleRate);
     sustainRelease_ = 1.0 - perFrame(params.sustainedReleaseMs, params.sampleRate);
+    sustainFloorStepDb_ = kSustainFloorDbPerSecond / params.sampleRate;
     reset();
     return success();
 }
@@ -47,8 +52,13 @@ float LimiterGainEnvelope::push(float requiredGain) noexcept {
     if (held < 1.0f || fastDb_ > 0.0) {
         const double wantDb = held < 1.0f ? -kDbPerNeper * std::log(static_cast<double>(held)) : 0.0;
         if (adaptive_) {
-            sustainedDb_ += (wantDb - sustainedDb_) * (wantDb > sustainedDb_ ? sustainCharge_ : sustainRelease_);
-            if (sustainedDb_ < kSnapDb) sustainedDb_ = 0.0;
+            if (wantDb > sustainedDb_) {
+                sustainedDb_ += (wantDb - sustainedDb_) * sustainCharge_;
+            } else {
+                // Exponential, plus a small constant rate, so that it ends in finite time.
+                sustainedDb_ = std::max(wantDb, sustainedDb_ + (wantDb - sustainedDb_) * sustainRelease_ - sustainFloorStepDb_);
+                if (sustainedDb_ < kSnapDb) sustainedDb_ = 0.0;
+            }
         }
         fastDb_ = std::max(wantDb, sustainedDb_ + (fastDb_ - sustainedDb_) * fastRetain_);
         if (fastDb_ < kSnapDb) fastDb_ = sustainedDb_ = 0.0;

@@ -217,3 +217,177 @@ TEST(TruePeakLimiter, AdversarialInputsStayUnderTheCeilingWithASmoothGain) {
         }
     }
 }
+
+TEST(TruePeakLimiter, BelowTheCeilingTheOutputIsTheInputDelayedBitForBit) {
+    // The gain is applied at the base rate (no reconstruction filter in the audio path) and the
+    // envelope returns exactly 1.0f when nothing needs limiting, so the null is exact.
+    for (double rate : {44100.0, 96000.0}) {
+        // Pink noise peaking at -6 dBFS (true peak below -1 dBTP, checked by the reference), then
+        // a loud burst the limiter must act on, then quiet signal again: once the release has
+        // ended (the slow state takes a few seconds to let go entirely) the output is bit-exact again.
+        AudioBuffer quiet = test::pinkNoise(rate, 1.0, dbToGain(-6.0), 2, 3);
+        ASSERT_LT(reference().truePeak(quiet.block(), 0.1), dbToGain(-1.0));
+        AudioBuffer loud = test::whiteNoise(rate, 0.05, 2.0, 2, 4);
+        AudioBuffer input = test::concat(test::concat(quiet, loud), test::concat(test::sine(rate, 5000.0, 4.0, 0.3), quiet));
+        TruePeakLimiter limiter;
+        const Limited out = runLimiter(limiter, input, rate, 333);
+        const std::size_t quietEnd = quiet.numFrames() - std::size_t(0.01 * rate);  // before the ramp towards the burst
+        const std::size_t afterRelease = quiet.numFrames() + loud.numFrames() + std::size_t(4.0 * rate);
+        for (int c = 0; c < 2; ++c) {
+            EXPECT_EQ(std::memcmp(out.audio.channel(c).data(), input.channel(c).data(), quietEnd * sizeof(float)), 0) << "before the burst";
+            EXPECT_EQ(std::memcmp(out.audio.channel(c).data() + afterRelease, input.channel(c).data() + afterRelease,
+                                  (input.numFrames() - afterRelease) * sizeof(float)),
+                      0)
+                << "after the release";
+        }
+        for (std::size_t i = 0; i < quietEnd; ++i) ASSERT_EQ(out.gain[i], 1.0f);
+        EXPECT_GT(limiter.maxGainReductionDb(), 3.0);  // the burst was limited
+        EXPECT_EQ(limiter.gainReductionDb(), 0.0);
+    }
+}
+
+TEST(TruePeakLimiter, LatencyIsTheReportedValue) {
+    const double rate = 48000.0;
+    TruePeakLimiterParams params;
+    params.lookaheadMs = 3.0;
+    // A small impulse comes out exactly latencyFrames() later, unchanged.
+    {
+        TruePeakLimiter limiter(params);
+        ASSERT_TRUE(limiter.prepare({rate, 2, 4096}).ok());
+        const auto latency = static_cast<std::size_t>(limiter.latencyFrames());
+        EXPECT_GT(latency, std::size_t(3.0 * rate / 1000.0));
+        AudioBuffer audio(2, latency + 1000);
+        audio.channel(0)[100] = 0.5f;
+        audio.channel(1)[100] = -0.25f;
+        limiter.process(audio.block());
+        for (std::size_t i = 0; i < audio.numFrames(); ++i) {
+            ASSERT_EQ(audio.channel(0)[i], i == 100 + latency ? 0.5f : 0.0f) << i;
+            ASSERT_EQ(audio.channel(1)[i], i == 100 + latency ? -0.25f : 0.0f) << i;
+        }
+    }
+    // Under heavy limiting, the cross-correlation of output and input still peaks at the latency.
+    {
+        TruePeakLimiter limiter(params);
+        const AudioBuffer input = test::pinkNoise(rate, 1.0, 4.0, 2, 8);
+        ASSERT_TRUE(limiter.prepare({rate, 2, 4096}).ok());
+        const auto latency = static_cast<std::ptrdiff_t>(limiter.latencyFrames());
+        AudioBuffer output = test::copyOf(input.block());
+        limiter.process(output.block());
+        std::ptrdiff_t best = -1;
+        double bestValue = -1e300;
+        for (std::ptrdiff_t lag = 0; lag < 2 * latency; ++lag) {
+            double sum = 0;
+            for (std::size_t i = 0; i + std::size_t(lag) < input.numFrames(); ++i)
+                sum += double(input.channel(0)[i]) * output.channel(0)[i + std::size_t(lag)];
+            if (sum > bestValue) {
+                bestValue = sum;
+                best = lag;
+            }
+        }
+        EXPECT_EQ(best, latency);
+        EXPECT_GT(limiter.maxGainReductionDb(), 6.0);
+    }
+}
+
+TEST(TruePeakLimiter, KeepsTheStageContract) {
+    for (double rate : {44100.0, 96000.0}) {
+        const AudioBuffer input = test::concat(test::whiteNoise(rate, 0.3, 3.0, 2, 5), test::sine(rate, 60.0, 0.3, 0.5));
+        test::expectStageContract([] { return std::make_unique<TruePeakLimiter>(); }, input, rate);
+    }
+}
+
+TEST(TruePeakLimiter, IsStereoLinked) {
+    // Only the left channel is loud; the quiet right channel gets the same gain (no image shift).
+    const double rate = 48000.0;
+    AudioBuffer input = test::sine(rate, 220.0, 1.0, 0.1, 2);
+    for (std::size_t i = 24000; i < 30000; ++i) input.channel(0)[i] = float(3.0 * std::sin(0.05 * double(i)));
+    TruePeakLimiter limiter;
+    const Limited out = runLimiter(limiter, input, rate);
+    EXPECT_GT(limiter.maxGainReductionDb(), 10.0);
+    for (std::size_t i = 0; i < input.numFrames(); ++i) ASSERT_EQ(out.audio.channel(1)[i], input.channel(1)[i] * out.gain[i]) << i;
+}
+
+TEST(TruePeakLimiter, GainReductionReadoutMatchesTheExcess) {
+    // A 1 kHz sine (its true peak is its amplitude, to 0.001 dB) 6 dB over the ceiling, held long:
+    // the gain settles at ceiling / amplitude.
+    const double rate = 48000.0;
+    const AudioBuffer input = test::sine(rate, 1000.0, 2.0, dbToGain(-1.0 + 6.0));
+    TruePeakLimiter limiter;
+    const Limited out = runLimiter(limiter, input, rate);
+    EXPECT_NEAR(limiter.maxGainReductionDb(), 6.0, 0.01);
+    EXPECT_NEAR(test::toDb(out.gain[std::size_t(1.5 * rate)]), -6.0, 0.01);
+    EXPECT_NEAR(test::toDb(reference().truePeak(ConstAudioBlock(out.audio.block()).slice(std::size_t(rate), std::size_t(rate)), 0.5)), -1.0, 0.01);
+}
+
+TEST(TruePeakLimiter, AdaptiveReleaseDistortsSustainedBassLess) {
+    // A 40 Hz sine 6 dB over the ceiling for 2 s. The plain release ripples at 80 Hz between the
+    // wave's peaks, which is odd-harmonic distortion; the program-dependent release holds the gain.
+    const double rate = 48000.0, f0 = 40.0;
+    const AudioBuffer input = test::sine(rate, f0, 2.0, dbToGain(-1.0 + 6.0), 1);
+    auto distortion = [&](bool adaptive) {
+        TruePeakLimiterParams params;
+        params.adaptiveRelease = adaptive;
+        params.releaseMs = 50.0;
+        TruePeakLimiter limiter(params);
+        const Limited out = runLimiter(limiter, input, rate);
+        // Harmonics 2..10 against the fundamental over the last second (40 whole periods).
+        const auto ch = out.audio.channel(0);
+        const std::size_t start = std::size_t(rate), n = std::size_t(rate);
+        auto power = [&](double f) {
+            double re = 0, im = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const double w = 2 * std::numbers::pi * f * double(i) / rate;
+                re += ch[start + i] * std::cos(w);
+                im += ch[start + i] * std::sin(w);
+            }
+            return re * re + im * im;
+        };
+        double harmonics = 0;
+        for (int k = 2; k <= 10; ++k) harmonics += power(k * f0);
+        return 10.0 * std::log10(harmonics / power(f0));
+    };
+    const double plain = distortion(false), adaptive = distortion(true);
+    std::printf("40 Hz, 6 dB over: THD %.1f dB (plain 50 ms release), %.1f dB (adaptive)\n", plain, adaptive);
+    EXPECT_LT(adaptive, plain - 10.0);
+}
+
+TEST(TruePeakLimiter, InputGainIsAppliedAndRampedWhenChanged) {
+    const double rate = 48000.0;
+    const AudioBuffer input = test::sine(rate, 100.0, 1.0, 0.1, 2);
+    TruePeakLimiterParams params;
+    params.inputGainDb = 20.0 * std::log10(2.0);
+    TruePeakLimiter limiter(params);
+    const Limited out = runLimiter(limiter, input, rate);
+    for (std::size_t i = 0; i < input.numFrames(); ++i) ASSERT_NEAR(out.audio.channel(0)[i], 2.0f * input.channel(0)[i], 1e-6f);
+    // A change while running moves there smoothly (20 ms, multiplicatively), then holds exactly.
+    AudioBuffer dc(1, 4800);
+    for (auto& s : dc.channel(0)) s = 0.1f;
+    TruePeakLimiter ramped(params);
+    ASSERT_TRUE(ramped.prepare({rate, 1, 4096}).ok());
+    AudioBuffer first = test::copyOf(dc.block());
+    ramped.process(first.block());
+    ramped.setInputGainDb(-6.0);
+    AudioBuffer second = test::copyOf(dc.block());
+    ramped.process(second.block());
+    const auto latency = std::size_t(ramped.latencyFrames());
+    const auto ch = second.channel(0);
+    for (std::size_t i = latency + 1; i < latency + 960; ++i) ASSERT_LT(ch[i], ch[i - 1]) << i;
+    EXPECT_EQ(ch[latency + 1000], 0.1f * float(dbToGain(-6.0)));
+}
+
+TEST(TruePeakLimiter, ReportsSettingsItCannotHonour) {
+    auto bad = [](auto change) {
+        TruePeakLimiterParams params;
+        change(params);
+        TruePeakLimiter limiter(params);
+        return !limiter.prepare({48000.0, 2, 512}).ok();
+    };
+    EXPECT_TRUE(bad([](auto& p) { p.ceilingDbtp = 1.0; }));
+    EXPECT_TRUE(bad([](auto& p) { p.lookaheadMs = 0.0; }));
+    EXPECT_TRUE(bad([](auto& p) { p.releaseMs = -5.0; }));
+    EXPECT_TRUE(bad([](auto& p) { p.oversamplingFactor = 2; }));
+    EXPECT_TRUE(bad([](auto& p) { p.sustainedReleaseMs = 10.0; }));
+    EXPECT_FALSE(bad([](auto&) {}));
+    TruePeakLimiter limiter;
+    EXPECT_FALSE(limiter.prepare({48000.0, 9, 512}).ok());
+}

@@ -61,6 +61,7 @@ private:
     double fastRetain_ = 0.0;       // per-frame factor of the fast release: exp(-1 / (releaseMs fs))
     double sustainCharge_ = 0.0;    // per-frame step towards a higher reduction: 1 - exp(-1 / (sustainMs fs))
     double sustainRelease_ = 0.0;   // per-frame step towards a lower one: 1 - exp(-1 / (sustainedReleaseMs fs))
+    double sustainFloorStepDb_ = 0.0;  // plus this constant fall per frame (dB), so it ends
     double fastDb_ = 0.0;           // gain reduction after release, dB
     double sustainedDb_ = 0.0;      // the slow state, dB
 };
