@@ -73,9 +73,10 @@ void ebur128Measure(const Audio& a, double& lufs, double& truePeakDb) {
     ebur128_destroy(&st);
 }
 
-// 32x band-limited interpolation: Kaiser-windowed sinc (beta 12, +-32 base samples).
+// 32x band-limited interpolation: Kaiser-windowed sinc (beta 12, +-64 base samples), the same
+// reference as tests/dsp/true_peak_limiter_test.cpp.
 double truePeak32(const Audio& a) {
-    constexpr int factor = 32, half = 32;
+    constexpr int factor = 32, half = 64;
     constexpr double beta = 12.0;
     auto bessel0 = [](double x) {
         double sum = 1, term = 1;

@@ -6,13 +6,13 @@
 namespace lathe::dsp {
 
 namespace {
-// Below this the release state snaps to exactly zero, so unity gain comes back bit-exactly in a
-// finite time (a 0.001 dB step, spread over the smoothing window, is far below audibility).
-constexpr double kSnapDb = 1e-3;
-// The slow state also falls at this constant rate: from s0 dB it reaches zero within
-// sustainedReleaseMs * ln(1 + s0 / (rate * sustainedReleaseMs)) instead of an endless tail.
-constexpr double kSustainFloorDbPerSecond = 0.2;
-constexpr double kDbPerNeper = 20.0 / 2.302585092994045684;  // 20 / ln(10)
+// Once the released gain is this close to unity it snaps to exactly 1, so unity comes back
+// bit-exactly in a finite time (a 0.0009 dB step, spread over the smoothing window, is inaudible).
+constexpr double kSnapDeficit = 1e-4;
+
+// Gaps between peaks shorter than this still count as one overload (the peaks of a 20 Hz wave
+// come every 25 ms), so a limited bass note reads as sustained, not as a train of transients.
+constexpr double kOverloadGapMs = 25.0;
 
 double perFrame(double timeMs, double sampleRate) { return std::exp(-1000.0 / (timeMs * sampleRate)); }
 }  // namespace
@@ -20,7 +20,7 @@ double perFrame(double timeMs, double sampleRate) { return std::exp(-1000.0 / (t
 Status LimiterGainEnvelope::prepare(const LimiterGainEnvelopeParams& params) {
     if (!(params.sampleRate > 0.0)) return fail("limiter gain envelope: the sample rate must be positive");
     if (params.rampFrames < 1) return fail("limiter gain envelope: the ramp must be at least one frame");
-    if (!(params.releaseMs > 0.0) || !(params.sustainMs > 0.0) || !(params.sustainedReleaseMs > 0.0))
+    if (!(params.releaseMs > 0.0) || !(params.transientReleaseMs > 0.0) || !(params.sustainMs > 0.0))
         return fail("limiter gain envelope: release and sustain times must be positive");
     // Three boxes with L1 + L2 + L3 - 2 = rampFrames - 1 (a window rampFrames long).
     const std::size_t total = params.rampFrames + 2;
@@ -30,10 +30,10 @@ Status LimiterGainEnvelope::prepare(const LimiterGainEnvelopeParams& params) {
     if (auto status = hold_.prepare(params.rampFrames + 2 * params.guardFrames); !status.ok()) return status;
     latency_ = static_cast<int>(params.rampFrames - 1 + params.guardFrames);
     adaptive_ = params.adaptiveRelease;
-    fastRetain_ = perFrame(params.releaseMs, params.sampleRate);
-    sustainCharge_ = 1.0 - perFrame(params.sustainMs, params.sampleRate);
-    sustainRelease_ = 1.0 - perFrame(params.sustainedReleaseMs, params.sampleRate);
-    sustainFloorStepDb_ = kSustainFloorDbPerSecond / params.sampleRate;
+    sustainedFrames_ = params.releaseMs * params.sampleRate / 1000.0;
+    transientFrames_ = adaptive_ ? params.transientReleaseMs * params.sampleRate / 1000.0 : sustainedFrames_;
+    overloadStep_ = 1.0 - perFrame(params.sustainMs, params.sampleRate);
+    gapFrames_ = static_cast<std::size_t>(std::round(kOverloadGapMs * params.sampleRate / 1000.0));
     reset();
     return success();
 }
@@ -41,29 +41,28 @@ Status LimiterGainEnvelope::prepare(const LimiterGainEnvelopeParams& params) {
 void LimiterGainEnvelope::reset() noexcept {
     hold_.reset(-1.0f);
     for (auto& box : smooth_) box.reset(1.0f);
-    fastDb_ = 0.0;
-    sustainedDb_ = 0.0;
+    overload_ = 0.0;
+    released_ = 1.0;
+    sinceOverload_ = gapFrames_;
 }
 
 float LimiterGainEnvelope::push(float requiredGain) noexcept {
     const float held = -hold_.push(-requiredGain);
-    // Release, in dB of gain reduction. Fast path: nothing to do at unity.
     float released = 1.0f;
-    if (held < 1.0f || fastDb_ > 0.0) {
-        const double wantDb = held < 1.0f ? -kDbPerNeper * std::log(static_cast<double>(held)) : 0.0;
+    if (held < 1.0f || released_ < 1.0 || overload_ > 0.0) {
         if (adaptive_) {
-            if (wantDb > sustainedDb_) {
-                sustainedDb_ += (wantDb - sustainedDb_) * sustainCharge_;
-            } else {
-                // Exponential, plus a small constant rate, so that it ends in finite time.
-                sustainedDb_ = std::max(wantDb, sustainedDb_ + (wantDb - sustainedDb_) * sustainRelease_ - sustainFloorStepDb_);
-                if (sustainedDb_ < kSnapDb) sustainedDb_ = 0.0;
-            }
+            sinceOverload_ = held < 1.0f ? 0 : std::min(sinceOverload_ + 1, gapFrames_);
+            overload_ += ((sinceOverload_ < gapFrames_ ? 1.0 : 0.0) - overload_) * overloadStep_;
+            if (overload_ < 1e-9) overload_ = 0.0;
         }
-        fastDb_ = std::max(wantDb, sustainedDb_ + (fastDb_ - sustainedDb_) * fastRetain_);
-        if (fastDb_ < kSnapDb) fastDb_ = sustainedDb_ = 0.0;
-        // Never above the held gain (the dB round trip must not lift it by an ulp).
-        released = std::min(held, static_cast<float>(std::exp(-fastDb_ / kDbPerNeper)));
+        // The release time constant moves with the square of the overload state (so a single hit,
+        // which charges it to ~0.2, keeps nearly the transient release); per frame the gain deficit
+        // keeps 1 - 1 / tau of itself (exp(-1 / tau) to first order; tau is >= 44 frames).
+        const double weight = overload_ * overload_;
+        const double retain = 1.0 - 1.0 / (transientFrames_ + weight * (sustainedFrames_ - transientFrames_));
+        released_ = std::min(static_cast<double>(held), 1.0 - (1.0 - released_) * retain);
+        if (1.0 - released_ < kSnapDeficit) released_ = held;
+        released = std::min(held, static_cast<float>(released_));
     }
     return smooth_[2].push(smooth_[1].push(smooth_[0].push(released)));
 }

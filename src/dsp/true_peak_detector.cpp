@@ -5,12 +5,26 @@
 
 namespace lathe::dsp {
 
-Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParams& params) {
+Result<int> TruePeakDetector::naturalLatencyFrames(const ProcessSpec& spec, const OversamplerParams& params) {
+    Oversampler probe;
+    ProcessSpec small = spec;
+    small.maxBlockFrames = 1;
+    if (auto status = probe.prepare(small, params); !status.ok()) return status.error();
+    return static_cast<int>(std::ceil(probe.upsampleLatencyFrames()));
+}
+
+Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParams& params, int minimumLatencyFrames) {
     if (auto status = oversampler_.prepare(spec, params); !status.ok()) return status;
     factor_ = oversampler_.factor();
     // The oversampled magnitudes of base frame t stand for times t - upsampleLatency + [0, 1);
     // the parabola looks one oversampled sample back. Rounded up to whole frames.
-    latency_ = static_cast<int>(std::ceil(oversampler_.upsampleLatencyFrames()));
+    const int natural = static_cast<int>(std::ceil(oversampler_.upsampleLatencyFrames()));
+    latency_ = std::max(natural, minimumLatencyFrames);
+    extraDelay_ = static_cast<std::size_t>(latency_ - natural);
+    std::size_t size = 1;
+    while (size < extraDelay_ + 1) size *= 2;
+    delayRing_.assign(size, 0.0f);
+    delayMask_ = size - 1;
     previous_.assign(static_cast<std::size_t>(spec.numChannels), 0.0f);
     current_.assign(static_cast<std::size_t>(spec.numChannels), 0.0f);
     reset();
@@ -21,6 +35,8 @@ void TruePeakDetector::reset() noexcept {
     oversampler_.reset();
     std::fill(previous_.begin(), previous_.end(), 0.0f);
     std::fill(current_.begin(), current_.end(), 0.0f);
+    std::fill(delayRing_.begin(), delayRing_.end(), 0.0f);
+    delayWrite_ = 0;
 }
 
 void TruePeakDetector::process(ConstAudioBlock block, std::span<float> peaks) noexcept {
@@ -52,6 +68,13 @@ void TruePeakDetector::process(ConstAudioBlock block, std::span<float> peaks) no
         }
         previous_[static_cast<std::size_t>(c)] = a0;
         current_[static_cast<std::size_t>(c)] = a1;
+    }
+    if (extraDelay_ > 0) {
+        for (std::size_t i = 0; i < frames; ++i) {
+            delayRing_[delayWrite_] = peaks[i];
+            peaks[i] = delayRing_[(delayWrite_ - extraDelay_) & delayMask_];
+            delayWrite_ = (delayWrite_ + 1) & delayMask_;
+        }
     }
 }
 

@@ -22,6 +22,13 @@ constexpr double kInputGainRampMs = 20.0;
 // to 0.5 dB against a 32x reference; at 0.48 fs the worst case measured is 0.02 dB.
 constexpr double kDetectorPassband = 0.48;
 constexpr double kDetectorAttenuationDb = 60.0;
+// The TruePeakMeter's interpolator (analysis/true_peak_meter.cpp): 4x (2x from 176.4 kHz),
+// passband 0.45 fs, 50 dB, with the same parabolic refinement. Its images near Nyquist make it
+// read full-band noise up to 0.3 dB above the wide detector; detecting with its twin as well keeps
+// the meter's reading at or below the ceiling.
+constexpr double kMeterPassband = 0.45;
+constexpr double kMeterAttenuationDb = 50.0;
+constexpr double kMeterTwoTimesFromHz = 176400.0;
 
 double dbToGain(double db) { return std::pow(10.0, db / 20.0); }
 
@@ -63,8 +70,8 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
         return fail("true-peak limiter: the lookahead must be between 0.1 and 50 ms");
     if (!(p.releaseMs >= 1.0 && p.releaseMs <= 5000.0))
         return fail("true-peak limiter: the release must be between 1 and 5000 ms");
-    if (p.adaptiveRelease && !(p.sustainMs >= 1.0 && p.sustainedReleaseMs >= p.releaseMs && p.sustainedReleaseMs <= 20000.0))
-        return fail("true-peak limiter: the sustained release must be at least the release (and at most 20 s), and the sustain time at least 1 ms");
+    if (p.adaptiveRelease && !(p.transientReleaseMs >= 1.0 && p.transientReleaseMs <= p.releaseMs && p.sustainMs >= 1.0 && p.sustainMs <= 10000.0))
+        return fail("true-peak limiter: the transient release must lie between 1 ms and the release, and the sustain time between 1 ms and 10 s");
     if (!(p.inputGainDb >= -60.0 && p.inputGainDb <= 60.0))
         return fail("true-peak limiter: the input gain must be between -60 and +60 dB");
     if (p.oversamplingFactor != 4 && p.oversamplingFactor != 8 && p.oversamplingFactor != 16)
@@ -79,8 +86,19 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     detection.factor = p.oversamplingFactor;
     detection.passbandFraction = kDetectorPassband;
     detection.stopbandAttenuationDb = kDetectorAttenuationDb;
-    if (auto s = mainDetector_.prepare(spec, detection); !s.ok()) return s;
-    if (auto s = safetyDetector_.prepare(spec, detection); !s.ok()) return s;
+    OversamplerParams meter;
+    meter.factor = spec.sampleRate < kMeterTwoTimesFromHz ? 4 : 2;
+    meter.passbandFraction = kMeterPassband;
+    meter.stopbandAttenuationDb = kMeterAttenuationDb;
+    const auto wideLatency = TruePeakDetector::naturalLatencyFrames(spec, detection);
+    const auto meterLatency = TruePeakDetector::naturalLatencyFrames(spec, meter);
+    if (!wideLatency.ok()) return wideLatency.error();
+    if (!meterLatency.ok()) return meterLatency.error();
+    const int detectorLatency = std::max(wideLatency.value(), meterLatency.value());
+    for (auto* d : {&mainDetector_, &safetyDetector_})
+        if (auto s = d->prepare(spec, detection, detectorLatency); !s.ok()) return s;
+    for (auto* d : {&mainMeterDetector_, &safetyMeterDetector_})
+        if (auto s = d->prepare(spec, meter, detectorLatency); !s.ok()) return s;
 
     LimiterGainEnvelopeParams main;
     main.sampleRate = spec.sampleRate;
@@ -88,8 +106,8 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     main.guardFrames = kGuardFrames;
     main.releaseMs = p.releaseMs;
     main.adaptiveRelease = p.adaptiveRelease;
+    main.transientReleaseMs = p.transientReleaseMs;
     main.sustainMs = p.sustainMs;
-    main.sustainedReleaseMs = p.sustainedReleaseMs;
     if (auto s = mainEnvelope_.prepare(main); !s.ok()) return s;
 
     LimiterGainEnvelopeParams safety;
@@ -98,6 +116,7 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     safety.guardFrames = kGuardFrames;
     safety.releaseMs = kSafetyReleaseMs;
     safety.adaptiveRelease = false;
+    safety.transientReleaseMs = kSafetyReleaseMs;
     if (auto s = safetyEnvelope_.prepare(safety); !s.ok()) return s;
 
     const auto mainDelay = static_cast<std::size_t>(mainDetector_.latencyFrames() + mainEnvelope_.latencyFrames());
@@ -111,6 +130,7 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
 
     scratch_.resize(numChannels_, maxBlockFrames_);
     peaks_.assign(maxBlockFrames_, 0.0f);
+    meterPeaks_.assign(maxBlockFrames_, 0.0f);
     gains_.assign(maxBlockFrames_, 1.0f);
     inputGainRampFrames_ = framesFor(kInputGainRampMs, spec.sampleRate);
     inputGainTarget_ = static_cast<float>(dbToGain(p.inputGainDb));
@@ -119,8 +139,7 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
 }
 
 void TruePeakLimiter::reset() noexcept {
-    mainDetector_.reset();
-    safetyDetector_.reset();
+    for (auto* d : {&mainDetector_, &mainMeterDetector_, &safetyDetector_, &safetyMeterDetector_}) d->reset();
     mainEnvelope_.reset();
     safetyEnvelope_.reset();
     for (auto& d : mainDelay_) d.clear();
@@ -160,6 +179,7 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
     const std::size_t n = block.numFrames();
     const AudioBlock work = scratch_.block().slice(0, n);
     const std::span<float> peaks(peaks_.data(), n);
+    const std::span<float> meterPeaks(meterPeaks_.data(), n);
     const float mainTarget = static_cast<float>(ceiling_ * dbToGain(-kMainMarginDb));
     const float safetyTarget = static_cast<float>(ceiling_ * dbToGain(-kSafetyMarginDb));
 
@@ -179,7 +199,9 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
 
     // Main stage: detect, compute the gain, apply it to the delayed audio.
     mainDetector_.process(work, peaks);
-    for (std::size_t i = 0; i < n; ++i) gains_[i] = mainEnvelope_.push(requiredGain(peaks[i], mainTarget));
+    mainMeterDetector_.process(work, meterPeaks);
+    for (std::size_t i = 0; i < n; ++i)
+        gains_[i] = mainEnvelope_.push(requiredGain(std::max(peaks[i], meterPeaks[i]), mainTarget));
     for (int c = 0; c < numChannels_; ++c) {
         float* x = work.channelData(c);
         Delay& delay = mainDelay_[static_cast<std::size_t>(c)];
@@ -188,10 +210,11 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
 
     // Safety stage: re-detect on the output, correct what is still over.
     safetyDetector_.process(work, peaks);
+    safetyMeterDetector_.process(work, meterPeaks);
     float minTotal = 1.0f, total = 1.0f;
     for (std::size_t i = 0; i < n; ++i) {
         const float mainGain = mainGainDelay_.push(gains_[i]);
-        const float safetyGain = safetyEnvelope_.push(requiredGain(peaks[i], safetyTarget));
+        const float safetyGain = safetyEnvelope_.push(requiredGain(std::max(peaks[i], meterPeaks[i]), safetyTarget));
         if (safetyGain < 1.0f) ++safetyCorrections_;
         gains_[i] = safetyGain;
         total = mainGain * safetyGain;

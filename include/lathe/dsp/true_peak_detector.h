@@ -21,7 +21,11 @@ namespace lathe::dsp {
 class TruePeakDetector {
 public:
     // The oversampler's factor (4 or more for a true-peak reading), passband and attenuation.
-    Status prepare(const ProcessSpec& spec, const OversamplerParams& params);
+    // minimumLatencyFrames delays the output further, so that detectors of different filter lengths
+    // can report in step (latencyFrames() = max(the filter's own delay, minimumLatencyFrames)).
+    Status prepare(const ProcessSpec& spec, const OversamplerParams& params, int minimumLatencyFrames = 0);
+    // The delay this filter design needs, without preparing anything.
+    [[nodiscard]] static Result<int> naturalLatencyFrames(const ProcessSpec& spec, const OversamplerParams& params);
     void reset() noexcept;
     // peaks.size() >= block.numFrames(); block.numFrames() <= spec.maxBlockFrames.
     void process(ConstAudioBlock block, std::span<float> peaks) noexcept;
@@ -37,6 +41,11 @@ private:
     // found for the oversampled sample before the current one.
     std::vector<float> previous_;
     std::vector<float> current_;
+    // Extra output delay (per-frame peaks), a ring of a power-of-two size.
+    std::size_t extraDelay_ = 0;
+    std::vector<float> delayRing_;
+    std::size_t delayMask_ = 0;
+    std::size_t delayWrite_ = 0;
 };
 
 }  // namespace lathe::dsp

@@ -2,13 +2,15 @@
 // Stereo-linked lookahead true-peak limiter. Units: ceiling in dBTP, times in ms, gains in dB.
 //
 // Detector, gain computer and gain application (chowdsp MonoCompressor's split), twice:
-//   1. main stage: input gain; TruePeakDetector (>= 4x oversampled peak of all channels, one
-//      linked gain); required gain = ceiling / peak; LimiterGainEnvelope (min-hold over the
-//      lookahead, program-dependent log-domain release, B-spline smoothing as long as the
+//   1. main stage: input gain; two TruePeakDetectors on all channels (one linked gain), the larger
+//      reading counts: one with a wide passband (>= 4x, 0.48 fs, accurate against a 32x reference
+//      up to Nyquist) and one with exactly the TruePeakMeter's interpolator (4x, 0.45 fs, 50 dB),
+//      so the project's meter never reads above the ceiling; required gain = ceiling / peak; LimiterGainEnvelope (min-hold over the
+//      lookahead, program-dependent release, B-spline smoothing as long as the
 //      lookahead, so the gain reaches its target exactly as the peak arrives and never undershoots
 //      it); the gain multiplies the delayed audio at the base rate (no reconstruction filter in the
 //      audio path: below the ceiling the output is the input, delayed, bit for bit);
-//   2. safety stage: the output is oversampled again and any true peak still above the ceiling
+//   2. safety stage: the output is measured again by both detectors and any true peak still above the ceiling
 //      (the product of a moving gain and the audio can peak a hair above gain x peak) is corrected
 //      by a short second envelope (0.5 ms ramp);
 //   3. guard: a sample still above the ceiling is clamped and counted (safetyClipCount(); expected
@@ -33,10 +35,10 @@ namespace lathe::dsp {
 struct TruePeakLimiterParams {
     double ceilingDbtp = -1.0;
     double lookaheadMs = 5.0;           // attack = lookahead: the gain ramp's length
-    double releaseMs = 80.0;            // fast release time constant (dB domain)
+    double releaseMs = 80.0;            // release time constant of sustained overload (the only one when not adaptive)
     bool adaptiveRelease = true;        // program-dependent release (see LimiterGainEnvelope)
-    double sustainMs = 150.0;           // overload this long moves the release towards...
-    double sustainedReleaseMs = 800.0;  // ...this slow time constant
+    double transientReleaseMs = 20.0;   // release time constant after short overloads (adaptive)
+    double sustainMs = 150.0;           // overload lasting about this long counts as sustained
     double inputGainDb = 0.0;
     int oversamplingFactor = 4;         // of the peak detectors: 4, 8 or 16
 };
@@ -100,12 +102,13 @@ private:
     std::size_t inputGainRampFrames_ = 0;
     double sampleRate_ = 48000.0;
 
-    TruePeakDetector mainDetector_, safetyDetector_;
+    // Per stage: the wide-passband detector and the meter's twin, reporting in step.
+    TruePeakDetector mainDetector_, mainMeterDetector_, safetyDetector_, safetyMeterDetector_;
     LimiterGainEnvelope mainEnvelope_, safetyEnvelope_;
     std::vector<Delay> mainDelay_, safetyDelay_;
     Delay mainGainDelay_;  // the main stage's gain, delayed to the output for the gain readout
     AudioBuffer scratch_;  // the block after input gain, then after the main stage
-    std::vector<float> peaks_;
+    std::vector<float> peaks_, meterPeaks_;
     std::vector<float> gains_;
 
     double currentReductionDb_ = 0.0;
