@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     lathe::cli::CommandContext context;
     lathe::cli::registerDemoMixCommand(app, context);
     lathe::cli::registerAnalyzeCommand(app, context);
+    lathe::cli::registerMasterCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
