@@ -9,7 +9,7 @@
 #include <numbers>
 #include <string>
 
-#include "util/fftw_planner_mutex.h"
+#include "dsp/fftw_planner.h"
 
 namespace lathe::analysis {
 
@@ -83,11 +83,11 @@ struct ThirdOctaveSpectrum::State {
         for (std::size_t i = 0; i < fftSize; ++i)
             window[i] = float(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(i) / double(fftSize)));
         for (float w : window) fullFrameWindowEnergy += double(w) * double(w);
-        std::lock_guard lock(fftwPlannerMutex());
+        std::lock_guard lock(dsp::fftwPlannerMutex());
         plan = fftwf_plan_dft_r2c_1d(int(fftSize), frame.data, spectrum.data, FFTW_ESTIMATE);
     }
     ~State() {
-        std::lock_guard lock(fftwPlannerMutex());
+        std::lock_guard lock(dsp::fftwPlannerMutex());
         if (plan) fftwf_destroy_plan(plan);
     }
     State(const State&) = delete;
