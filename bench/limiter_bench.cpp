@@ -3,8 +3,9 @@
 //   BM_TruePeakLimiter/1  pink noise 12 dB into the ceiling (limiting all the time)
 //   BM_SoftClipper        pink noise driven 6 dB into the curve, 4x
 // Peer in the same run: BM_LimiterDetectionUnit, one 4x upsampling of a stereo block with the
-// limiter's detection filter (0.48 fs, 60 dB); the limiter runs two (main and safety detectors),
-// so its cost is about twice this plus the envelope.
+// limiter's wide detection filter (0.48 fs, 60 dB). The limiter runs two of these plus two of the
+// meter's shorter filter (main and safety stages), the parabolic peak search on every oversampled
+// sample, and the envelope.
 #include <benchmark/benchmark.h>
 
 #include "lathe/audio_buffer.h"

@@ -1,6 +1,6 @@
 // Runs lathe's true-peak limiter over a sound file (for bench/limiter_transparency.sh):
 //   limit_file IN OUT [--gain-db G] [--ceiling-dbtp C] [--lookahead-ms L] [--release-ms R]
-//                     [--no-adaptive] [--factor F]
+//                     [--transient-release-ms T] [--no-adaptive] [--factor F]
 // OUT is 32-bit float WAV, sample-aligned with IN (the limiter's latency is trimmed). Prints the
 // largest gain reduction and the safety counters.
 #include <cstdio>
@@ -14,7 +14,7 @@
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: limit_file IN OUT [--gain-db G] [--ceiling-dbtp C] [--lookahead-ms L] [--release-ms R] [--no-adaptive] [--factor F]\n");
+        std::fprintf(stderr, "usage: limit_file IN OUT [--gain-db G] [--ceiling-dbtp C] [--lookahead-ms L] [--release-ms R] [--transient-release-ms T] [--no-adaptive] [--factor F]\n");
         return 2;
     }
     lathe::dsp::TruePeakLimiterParams params;
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
         else if (flag == "--ceiling-dbtp") params.ceilingDbtp = value();
         else if (flag == "--lookahead-ms") params.lookaheadMs = value();
         else if (flag == "--release-ms") params.releaseMs = value();
+        else if (flag == "--transient-release-ms") params.transientReleaseMs = value();
         else if (flag == "--no-adaptive") params.adaptiveRelease = false;
         else if (flag == "--factor") params.oversamplingFactor = static_cast<int>(value());
         else {

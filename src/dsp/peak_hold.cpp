@@ -41,11 +41,13 @@ float PeakHold::push(float value) noexcept {
     }
     // Drop from the back every entry the new value dominates: it can never be the maximum again.
     while (size_ > 0) {
-        const std::size_t tail = (head_ + size_ - 1) % capacity_;
+        std::size_t tail = head_ + size_ - 1;
+        if (tail >= capacity_) tail -= capacity_;
         if (!(values_[tail] <= value)) break;
         --size_;
     }
-    const std::size_t slot = (head_ + size_) % capacity_;
+    std::size_t slot = head_ + size_;
+    if (slot >= capacity_) slot -= capacity_;
     values_[slot] = value;
     positions_[slot] = now;
     ++size_;

@@ -15,7 +15,8 @@
 //      by a short second envelope (0.5 ms ramp);
 //   3. guard: a sample still above the ceiling is clamped and counted (safetyClipCount(); expected
 //      to stay 0 — it exists so that no input can ever produce an over).
-// Latency: latencyFrames() = both stages' detector + envelope delays (about lookaheadMs + 1 ms).
+// Latency: latencyFrames() = both stages' detector + envelope delays: lookaheadMs plus about
+// 2.7 ms (341 frames at 44.1 kHz, 362 at 48 kHz with the defaults).
 // Real-time contract as in stage.h; prepare() allocates, process() and reset() never do.
 // Shape after x42 dpl's peaklim (F. Adriaensen); see limiter_gain_envelope.h for the envelope.
 
