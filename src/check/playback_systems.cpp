@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "analysis/k_weighting.h"
+
 namespace lathe::check {
 
 using namespace lathe::dsp;
@@ -95,23 +97,7 @@ double PlaybackSystem::lowCornerHz() const noexcept {
 }
 
 double kWeightingDb(double frequencyHz) noexcept {
-    // The analogue prototypes of the two BS.1770-4 filters (their 48 kHz coefficients are the
-    // bilinear transforms of these): a high shelf of +3.9998 dB, f0 = 1681.97 Hz, Q = 0.70718,
-    // Vb = Vh^0.49967; and the RLB second-order high-pass, f0 = 38.135 Hz, Q = 0.50033.
-    // (Parameters as recovered from the standard's coefficients by Brecht De Man, pyloudnorm.)
-    constexpr double kShelfHz = 1681.974450955533, kShelfGainDb = 3.999843853973347, kShelfQ = 0.7071752369554196;
-    constexpr double kHighPassHz = 38.13547087602444, kHighPassQ = 0.5003270373238773;
-    const double shelfW = 2.0 * std::numbers::pi * kShelfHz;
-    const double vh = std::pow(10.0, kShelfGainDb / 20.0);
-    const double vb = std::pow(vh, 0.4996667741545416);
-    AnalogSection shelf;
-    shelf.n2 = vh / (shelfW * shelfW), shelf.n1 = vb / (kShelfQ * shelfW), shelf.n0 = 1.0;
-    shelf.d2 = 1.0 / (shelfW * shelfW), shelf.d1 = 1.0 / (kShelfQ * shelfW), shelf.d0 = 1.0;
-    const double hpW = 2.0 * std::numbers::pi * kHighPassHz;
-    AnalogSection highPass;
-    highPass.n2 = 1.0 / (hpW * hpW), highPass.n1 = 0.0, highPass.n0 = 0.0;
-    highPass.d2 = 1.0 / (hpW * hpW), highPass.d1 = 1.0 / (kHighPassQ * hpW), highPass.d0 = 1.0;
-    const double magnitude = std::abs(shelf.response(frequencyHz) * highPass.response(frequencyHz));
+    const double magnitude = std::abs(analysis::kWeightingPrototype().response(frequencyHz));
     return 20.0 * std::log10(std::max(magnitude, 1e-30));
 }
 

@@ -54,7 +54,7 @@ struct PlaybackSystem {
 /// phone, laptop, earbuds, car, hifi, club (in that order).
 [[nodiscard]] std::span<const PlaybackSystem> playbackSystems();
 
-/// ITU-R BS.1770-4 K-weighting (pre-filter high shelf and RLB high-pass), analogue prototype, in dB.
+/// ITU-R BS.1770-4 K-weighting in dB: the analogue prototype of the loudness meter (analysis/k_weighting.h).
 [[nodiscard]] double kWeightingDb(double frequencyHz) noexcept;
 
 /// Threshold of hearing in quiet, dB SPL (Terhardt 1979, the approximation of ISO 226 used in the
