@@ -12,6 +12,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libsndfile1-dev libsoxr-dev libfftw3-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libebur128-dev
+  libavcodec-dev libavutil-dev
   sox ffmpeg
 )
 missing=()
