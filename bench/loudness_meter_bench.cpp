@@ -13,7 +13,7 @@
 #include "lathe/audio_buffer.h"
 #include "util/random.h"
 
-#if LATHE_HAVE_EBUR128
+#if LATHE_BENCH_HAVE_EBUR128
 #include <ebur128.h>
 #endif
 
@@ -63,7 +63,7 @@ void BM_LatheLoudnessMeter(benchmark::State& state) {
 }
 BENCHMARK(BM_LatheLoudnessMeter)->Unit(benchmark::kMillisecond);
 
-#if LATHE_HAVE_EBUR128
+#if LATHE_BENCH_HAVE_EBUR128
 void BM_Libebur128IntegratedLra(benchmark::State& state) {
     const lathe::AudioBuffer& signal = testSignal();
     std::vector<float> interleaved(2 * kFrames);

@@ -163,8 +163,9 @@ BiquadCoefficients matchedSecondOrder(const NormalisedSection& s, double sampleR
     const double phi0M = 1.0 - phiM, phi2M = 4.0 * phi0M * phiM;
     const double lowest = kFitLowestRadians, highest = fitHighestRadians(sampleRate);
     double numerator = 0.0, denominator = 0.0;
-    for (int i = 0; i < kFitPoints; ++i) {
-        const double w = lowest * std::pow(highest / lowest, double(i) / double(kFitPoints - 1));
+    const double growth = std::pow(highest / lowest, 1.0 / double(kFitPoints - 1));
+    double w = lowest;
+    for (int i = 0; i < kFitPoints; ++i, w *= growth) {
         const double phi1 = sinSquaredHalf(w), phi0 = 1.0 - phi1, phi2 = 4.0 * phi0 * phi1;
         const double target = s.magnitudeSquared(w) * A.at(phi1);
         // B . phi_i = c_i + B1 d_i with the pinned terms moved into c_i.

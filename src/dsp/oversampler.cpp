@@ -10,9 +10,7 @@
 
 namespace lathe::dsp {
 
-using detail::accumulateFirOne;
-using detail::accumulateFirTile;
-using detail::kFirTile;
+using detail::firBlock;
 
 Status Oversampler::prepare(const ProcessSpec& spec, const OversamplerParams& params) {
     const int f = params.factor;
@@ -54,6 +52,7 @@ Status Oversampler::prepare(const ProcessSpec& spec, const OversamplerParams& pa
     inputHistory_.assign(channels * historyStride_, 0.0f);
     upsampled_.assign(channels * static_cast<std::size_t>(f) * maxBlockFrames_, 0.0f);
     downHistory_.assign(f > 1 ? channels * static_cast<std::size_t>(f) * historyStride_ : 0, 0.0f);
+    branchRows_.assign(static_cast<std::size_t>(f - 1) * maxBlockFrames_, 0.0f);
     return success();
 }
 
@@ -82,22 +81,17 @@ AudioBlock Oversampler::upsample(ConstAudioBlock input) noexcept {
         float* buffer = inputHistory_.data() + static_cast<std::size_t>(c) * historyStride_;
         std::copy(in, in + n, buffer + history);
         const float* x = buffer + history;
-        const std::ptrdiff_t half = k / 2;  // branch 0 is x delayed by K / 2 frames
-        std::size_t t0 = 0;
-        for (; t0 + kFirTile <= n; t0 += kFirTile) {
-            for (std::size_t t = 0; t < kFirTile; ++t) out[(t0 + t) * l] = x[std::ptrdiff_t(t0 + t) - half];
-            for (std::size_t p = 1; p < l; ++p) {
-                float acc[kFirTile] = {};
-                accumulateFirTile(acc, upTaps_.data() + (p - 1) * history, k, x + t0);
-                for (std::size_t t = 0; t < kFirTile; ++t) out[(t0 + t) * l + p] = acc[t];
-            }
+        // Branches 1 .. L-1 as planar rows (vectorised FIRs), then interleaved with branch 0, which is
+        // x delayed by K / 2 frames (the centre tap is exactly 1).
+        for (std::size_t p = 1; p < l; ++p)
+            firBlock(upTaps_.data() + (p - 1) * history, k, x, branchRows_.data() + (p - 1) * maxBlockFrames_, n);
+        const float* delayed = x - k / 2;
+        for (std::size_t t = 0; t < n; ++t) out[t * l] = delayed[t];
+        for (std::size_t p = 1; p < l; ++p) {
+            const float* row = branchRows_.data() + (p - 1) * maxBlockFrames_;
+            for (std::size_t t = 0; t < n; ++t) out[t * l + p] = row[t];
         }
-        for (; t0 < n; ++t0) {
-            out[t0 * l] = x[std::ptrdiff_t(t0) - half];
-            for (std::size_t p = 1; p < l; ++p)
-                out[t0 * l + p] = accumulateFirOne(0.0f, upTaps_.data() + (p - 1) * history, k, x + t0);
-        }
-        std::copy(buffer + n, buffer + n + history, buffer);  // keep the last K frames
+        if (n > 0) std::copy(buffer + n, buffer + n + history, buffer);  // keep the last K frames
     }
     return {channels.data(), numChannels_, n * l};
 }
@@ -116,34 +110,21 @@ void Oversampler::downsample(ConstAudioBlock upsampled, AudioBlock output) noexc
             std::copy(u, u + n, out);
             continue;
         }
-        // Phase streams v_r[t] = u[t L + r]; y[t] = u[t L] (x) h / L, split by branch:
-        //   y[t] = h[KL/2] / L * v_0[t - K/2] + sum_{q=1}^{L-1} sum_{j<K} h[jL + q] / L * v_{L-q}[t - 1 - j].
+        // Phase streams v_r[t] = u[t L + r]; y[t] = (u (x) h / L)[t L], split by branch:
+        //   y[t] = h[KL/2] / L * v_0[t - K/2] + sum_{q=1}^{L-1} sum_{j<K} h[jL + q] / L * v_{L-q}[t - 1 - j],
+        // accumulated in that order (centre, then q ascending, each over j ascending).
         float* phases = downHistory_.data() + static_cast<std::size_t>(c) * l * historyStride_;
         for (std::size_t r = 0; r < l; ++r) {
             float* v = phases + r * historyStride_ + history;
             for (std::size_t t = 0; t < n; ++t) v[t] = u[t * l + r];
         }
-        const float* v0 = phases + history;
-        const std::ptrdiff_t half = k / 2;
-        std::size_t t0 = 0;
-        for (; t0 + kFirTile <= n; t0 += kFirTile) {
-            float acc[kFirTile];
-            for (std::size_t t = 0; t < kFirTile; ++t) acc[t] = downCentre_ * v0[std::ptrdiff_t(t0 + t) - half];
-            for (std::size_t q = 1; q < l; ++q) {
-                const float* v = phases + (l - q) * historyStride_ + history;
-                accumulateFirTile(acc, downTaps_.data() + (q - 1) * history, k, v + t0 - 1);
-            }
-            std::copy(acc, acc + kFirTile, out + t0);
+        const float* v0 = phases + history - k / 2;
+        for (std::size_t t = 0; t < n; ++t) out[t] = downCentre_ * v0[t];
+        for (std::size_t q = 1; q < l; ++q) {
+            const float* v = phases + (l - q) * historyStride_ + history;
+            firBlock(downTaps_.data() + (q - 1) * history, k, v - 1, out, n, out);
         }
-        for (; t0 < n; ++t0) {
-            float acc = downCentre_ * v0[std::ptrdiff_t(t0) - half];
-            for (std::size_t q = 1; q < l; ++q) {
-                const float* v = phases + (l - q) * historyStride_ + history;
-                acc = accumulateFirOne(acc, downTaps_.data() + (q - 1) * history, k, v + t0 - 1);
-            }
-            out[t0] = acc;
-        }
-        for (std::size_t r = 0; r < l; ++r) {
+        for (std::size_t r = 0; r < l && n > 0; ++r) {
             float* buffer = phases + r * historyStride_;
             std::copy(buffer + n, buffer + n + history, buffer);
         }

@@ -207,7 +207,8 @@ void planWarnings(const analysis::Analysis& mix, MasteringPlan& plan) {
         plan.warnings.push_back(formatText("input has %lld clipped runs (3+ samples at full scale): clipping in the mix cannot be undone",
                                        static_cast<long long>(mix.clippedRuns)));
     if (mix.dcOffsetDbfs && *mix.dcOffsetDbfs > -60.0)
-        plan.warnings.push_back(formatText("DC offset %.1f dBFS in the input: removed by the DC blocker", *mix.dcOffsetDbfs));
+        plan.warnings.push_back(formatText("DC offset %.1f dBFS in the input%s", *mix.dcOffsetDbfs,
+                                           plan.removeDc ? ": removed by the DC blocker" : ""));
     if (mix.durationSeconds < 10.0) plan.warnings.push_back("input shorter than 10 s: loudness figures are less reliable");
     if (mix.headSilenceSeconds > 2.0 || mix.tailSilenceSeconds > 5.0)
         plan.warnings.push_back(formatText("long silence: %.1f s at the head, %.1f s at the tail", mix.headSilenceSeconds,
@@ -225,6 +226,12 @@ MasteringPlan planMaster(const analysis::Analysis& mix, const PlanRequest& reque
     for (const auto& line : request.intent.understood) plan.decisions.push_back({"intent", line, "written intent"});
     if (bounded.amount == 0.0 && !request.intent.understood.empty())
         plan.warnings.push_back("--amount 0: the written intent is not applied (tone, dynamics and width untouched)");
+    if (bounded.amount > 0.0 && mix.dcOffsetDbfs && *mix.dcOffsetDbfs > -60.0) {
+        plan.removeDc = true;
+        plan.decisions.push_back({"dc blocker", "high-pass 5 Hz (first order)",
+                                  formatText("DC offset %.1f dBFS (above -60 dBFS) wastes headroom and skews the limiter",
+                                             *mix.dcOffsetDbfs)});
+    }
     planTonalBalance(mix, bounded, plan);
     planStereo(mix, bounded, plan);
     planDynamicsAndLoudness(mix, bounded, plan);

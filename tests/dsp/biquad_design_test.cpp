@@ -73,6 +73,18 @@ void expectSpectrumMatchesResponse(const FilterSpec& spec, DesignMethod method, 
     }
 }
 
+// The spectrum check can fail: the impulse response of a +6 dB bell against the response of a
+// +6.1 dB bell is off by 0.1 dB at the centre.
+TEST(BiquadDesign, SpectrumCheckDetectsATenthOfADecibel) {
+    const double fs = 48000.0;
+    const auto ir = impulseResponse(bell(1000.0, 6.0, 2.0, fs), 1u << 15);
+    const BiquadCascade other = bell(1000.0, 6.1, 2.0, fs);
+    const auto comparison = test::compareImpulseResponse(
+        ir, fs, [&](double f) { return other.response(f, fs); }, 20.0, 20000.0);
+    EXPECT_NEAR(comparison.worstErrorDb, 0.1, 0.002);
+    EXPECT_NEAR(comparison.worstFrequencyHz, 1000.0, 20.0);
+}
+
 const double kRates[] = {44100.0, 48000.0, 96000.0};
 const DesignMethod kMethods[] = {DesignMethod::matched, DesignMethod::bilinear};
 

@@ -373,6 +373,19 @@ TEST(Oversampler, DownsampleAcceptsItsOwnStorageModifiedInPlace) {
     EXPECT_EQ(test::maxAbsDifference(outA.block(), outB.block()), 0.0);
 }
 
+TEST(Oversampler, EmptyBlocksAreNoOps) {
+    Oversampler a = makeOversampler({4, 0.45, 100});
+    Oversampler b = makeOversampler({4, 0.45, 100});
+    const AudioBuffer input = test::whiteNoise(kRate, 0.02, 0.9, 1, 8);
+    AudioBuffer outA(1, input.numFrames()), outB(1, input.numFrames());
+    const AudioBlock empty = a.upsample(ConstAudioBlock(input.block()).slice(0, 0));
+    EXPECT_EQ(empty.numFrames(), 0u);
+    a.downsample(empty, outA.block().slice(0, 0));
+    a.downsample(a.upsample(input.block()), outA.block());
+    b.downsample(b.upsample(input.block()), outB.block());
+    EXPECT_EQ(test::maxAbsDifference(outA.block(), outB.block()), 0.0);
+}
+
 TEST(Oversampler, UpsampleAndDownsampleDoNotAllocate) {
     Oversampler os = makeOversampler({8, 0.45, 100}, 2, 1024);
     const AudioBuffer input = test::whiteNoise(kRate, 0.1, 0.5, 2, 2);

@@ -170,3 +170,12 @@ TEST(TonalBalance, TargetCurveHasThePublishedSlopes) {
             EXPECT_NEAR(*d, 0.0, 1e-9);
         }
 }
+
+TEST(Planner, DcOffsetIsRemovedOnlyWhenPresentAndAmountAllows) {
+    auto mix = mixLike();
+    mix.dcOffsetDbfs = -80.0;
+    EXPECT_FALSE(planMaster(mix, streaming()).removeDc);
+    mix.dcOffsetDbfs = -40.0;
+    EXPECT_TRUE(planMaster(mix, streaming()).removeDc);
+    EXPECT_FALSE(planMaster(mix, streaming(0.0)).removeDc);
+}

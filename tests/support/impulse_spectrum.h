@@ -28,8 +28,8 @@ struct ResponseComparison {
     std::vector<ResponsePoint> curve;  // every compared bin, for the CSV
 };
 
-// Compares the DFT of an impulse response (length n = impulse.size()) with expected(f) at every
-// bin in [lowHz, highHz]. Bins where the expected magnitude is below floorDb are compared on an
+// Compares the DFT of an impulse response (length n = impulse.size()) with expected(f) at the bins
+// in [lowHz, highHz] (every bin where they are sparser than 300 per octave, else 300 per octave). Bins where the expected magnitude is below floorDb are compared on an
 // absolute scale instead: their error counts as 20 log10(1 + |measured - expected| / 10^(floorDb/20))
 // so float round-off deep in a stopband cannot dominate.
 ResponseComparison compareImpulseResponse(std::span<const float> impulse, double sampleRate,

@@ -59,6 +59,7 @@ private:
     std::vector<float> inputHistory_;        // per channel: K past input frames, then the current block
     std::vector<float> upsampled_;           // per channel: L * maxBlockFrames
     std::vector<float> downHistory_;         // per channel, per phase r: K past frames of u[i L + r], then the block
+    std::vector<float> branchRows_;          // scratch: branches 1 .. L-1 of one channel's block, planar
 };
 
 }  // namespace lathe::dsp

@@ -79,6 +79,7 @@ struct PlanRequest {
 };
 
 struct MasteringPlan {
+    bool removeDc = false;  // 5 Hz DC blocker
     std::vector<EqMove> eq;
     GlueCompressorPlan glue;
     StereoPlan stereo;
