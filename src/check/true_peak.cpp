@@ -1,15 +1,14 @@
 #include "check/true_peak.h"
 
-#include <cmath>
-
-#include "lathe/check/intersample_overs.h"
+#include "lathe/analysis/true_peak_meter.h"
 
 namespace lathe::check {
 
-// Until the analysis true-peak meter is on main: the 4x oversampled peak of the overs scan.
 double truePeakLinear(ConstAudioBlock audio, double sampleRate) {
-    const OversScan scan = scanOvers(audio, sampleRate, 1e9, 0);
-    return std::pow(10.0, scan.oversampledPeakDbfs / 20.0);
+    analysis::TruePeakMeter meter;
+    if (!meter.prepare(sampleRate, audio.numChannels(), audio.numFrames())) return 0.0;
+    meter.process(audio);
+    return meter.truePeakLinear();
 }
 
 }  // namespace lathe::check
