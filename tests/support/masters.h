@@ -1,0 +1,28 @@
+#pragma once
+// Test masters for `lathe check`: a clean master made by simple means (gain to a loudness target
+// and a plain look-ahead peak limiter, test-only), and the measurements the tests need.
+
+#include <cstdint>
+
+#include "lathe/audio_buffer.h"
+
+namespace lathe::test {
+
+// Integrated loudness (BS.1770, lathe's meter); -inf for silence.
+double integratedLufs(ConstAudioBlock audio, double sampleRate);
+// True peak (dBTP, lathe's meter).
+double truePeakDbtp(ConstAudioBlock audio, double sampleRate);
+
+// In place: a look-ahead brickwall limiter on the SAMPLE peak (gain = min(1, ceiling / |x|) over
+// all channels, moving minimum over `windowMs`, moving average over the same window, so the gain
+// is at or under the needed gain everywhere and changes smoothly). Test-only, not a product stage.
+void limitSamplePeak(AudioBuffer& audio, double sampleRate, double ceilingLinear, double windowMs = 5.0);
+
+// In place: gain to `targetLufs`, then limiting until the true peak is at or under `ceilingDbtp`
+// while the loudness stays within 0.05 LU of the target (a few iterations).
+void makeMaster(AudioBuffer& audio, double sampleRate, double targetLufs, double ceilingDbtp);
+
+// Multiplies by 10^(db/20).
+void applyGainDb(AudioBuffer& audio, double db);
+
+}  // namespace lathe::test
