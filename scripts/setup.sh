@@ -15,6 +15,9 @@ packages=(
   libavcodec-dev libavutil-dev
   sox ffmpeg
 )
+# Extra packages a caller needs on top (scripts/test.sh asks for chromium, for the HTML report test).
+read -r -a extra_packages <<< "${LATHE_EXTRA_PACKAGES:-}"
+packages+=("${extra_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
