@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
+#include <numbers>
 #include <vector>
 
+#include "dsp/fftw_memory.h"
 #include "lathe/dsp/biquad.h"
 #include "lathe/dsp/biquad_design.h"
 
@@ -34,21 +37,56 @@ void filter(std::vector<float>& signal, const dsp::BiquadCascade& cascade) {
     f.process(signal);
 }
 
+double median(std::vector<double> values) {
+    if (values.empty()) return 0.0;
+    const auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
+    std::nth_element(values.begin(), middle, values.end());
+    return *middle;
+}
+
+// Power spectrum of a frame (Hann window) with FFTW; bins [0, size / 2].
+class FramePower {
+public:
+    explicit FramePower(std::size_t size)
+        : size_(size), input_(dsp::allocateFftw<double>(size)), output_(dsp::allocateFftw<fftw_complex>(size / 2 + 1)),
+          window_(size) {
+        const std::lock_guard lock(dsp::fftwPlannerMutex());
+        plan_.reset(fftw_plan_dft_r2c_1d(int(size), input_.get(), output_.get(), FFTW_ESTIMATE));
+        for (std::size_t i = 0; i < size; ++i) window_[i] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(i) / double(size));
+    }
+    // frame: `count` samples (<= size), mean removed here; zero-padded to size.
+    std::vector<double> operator()(const float* frame, std::size_t count) {
+        double mean = 0.0;
+        for (std::size_t i = 0; i < count; ++i) mean += frame[i];
+        mean /= double(std::max<std::size_t>(1, count));
+        for (std::size_t i = 0; i < size_; ++i) input_[i] = i < count ? (double(frame[i]) - mean) * window_[i] : 0.0;
+        fftw_execute(plan_.get());
+        std::vector<double> power(size_ / 2 + 1);
+        for (std::size_t k = 0; k < power.size(); ++k) power[k] = output_[k][0] * output_[k][0] + output_[k][1] * output_[k][1];
+        return power;
+    }
+
+private:
+    std::size_t size_;
+    dsp::FftwBuffer<double> input_;
+    dsp::FftwBuffer<fftw_complex> output_;
+    std::vector<double> window_;
+    dsp::FftwPlan plan_;
+};
+
 }  // namespace
 
 BassHarmonics measureBassHarmonics(ConstAudioBlock audio, double sampleRate, const BassHarmonicsParams& params) {
     using namespace lathe::dsp;
     BassHarmonics result;
-    // Stage 1: anti-alias and decimate to about 4 kHz.
+    // Anti-alias and decimate to about 4 kHz.
     std::vector<float> mid = midSignal(audio);
     const auto factor1 = std::max<std::size_t>(1, std::size_t(sampleRate / 4000.0));
     const double rate1 = sampleRate / double(factor1);
     if (factor1 > 1) {
-        BiquadCascade lowPass = butterworthLowPass(8, 1200.0, sampleRate);
-        filter(mid, lowPass);
+        filter(mid, butterworthLowPass(8, 1200.0, sampleRate));
         mid = decimate(mid, factor1);
     }
-    // Fundamental band and harmonic band.
     std::vector<float> fundamental = mid;
     filter(fundamental, butterworthLowPass(4, params.fundamentalMaxHz, rate1));
     std::vector<float> harmonic = std::move(mid);
@@ -56,64 +94,46 @@ BassHarmonics measureBassHarmonics(ConstAudioBlock audio, double sampleRate, con
     bandPass.append(butterworthLowPass(4, params.harmonicHighHz, rate1));
     filter(harmonic, bandPass);
     for (float& x : harmonic) x = std::abs(x);
-    const BiquadCascade envelopeLowPass = butterworthLowPass(4, 150.0, rate1);
-    filter(harmonic, envelopeLowPass);
-    // The fundamental band gets the same low-pass, so both keep the same group delay.
-    filter(fundamental, envelopeLowPass);
-    const std::size_t factor2 = 4;
-    const double rate2 = rate1 / double(factor2);
-    const std::vector<float> s = decimate(fundamental, factor2);
-    const std::vector<float> e = decimate(harmonic, factor2);
+    filter(harmonic, butterworthLowPass(4, 180.0, rate1));
 
-    double totalEnergy = 0.0;
-    for (const float x : fundamental) totalEnergy += double(x) * x;
-    const double meanSquare = fundamental.empty() ? 0.0 : totalEnergy / double(fundamental.size());
+    double energy = 0.0;
+    for (const float x : fundamental) energy += double(x) * x;
+    const double meanSquare = fundamental.empty() ? 0.0 : energy / double(fundamental.size());
     result.fundamentalBandDbfs = meanSquare > 0 ? 10.0 * std::log10(meanSquare) : -200.0;
     if (result.fundamentalBandDbfs < -70.0) return result;
 
-    const auto frame = std::max<std::size_t>(16, std::size_t(params.frameSeconds * rate2));
-    const auto maxLag = std::max<std::ptrdiff_t>(1, std::ptrdiff_t(std::lround(0.025 * rate2)));
-    struct FrameScore {
-        double energy;
-        double score;
-    };
-    std::vector<FrameScore> scores;
-    std::vector<double> sf(frame), ef(frame + 2 * std::size_t(maxLag));
-    for (std::size_t start = std::size_t(maxLag); start + frame + std::size_t(maxLag) <= s.size(); start += frame) {
-        double sMean = 0.0, eMean = 0.0;
-        for (std::size_t i = 0; i < frame; ++i) sMean += s[start + i];
-        for (std::size_t i = 0; i < ef.size(); ++i) eMean += e[start - std::size_t(maxLag) + i];
-        sMean /= double(frame);
-        eMean /= double(ef.size());
-        double sEnergy = 0.0;
-        for (std::size_t i = 0; i < frame; ++i) {
-            sf[i] = s[start + i] - sMean;
-            sEnergy += sf[i] * sf[i];
+    constexpr std::size_t kFactor2 = 4;
+    const double rate2 = rate1 / double(kFactor2);
+    const std::vector<float> s = decimate(fundamental, kFactor2);
+    const std::vector<float> e = decimate(harmonic, kFactor2);
+    const auto frame = std::max<std::size_t>(64, std::size_t(params.frameSeconds * rate2));
+    std::size_t fftSize = 1;
+    while (fftSize < frame) fftSize *= 2;
+    const double binHz = rate2 / double(fftSize);
+    const auto firstBin = std::size_t(std::ceil(30.0 / binHz));
+    const auto lastBin = std::min(fftSize / 2 - 2, std::size_t(params.fundamentalMaxHz / binHz));
+    if (lastBin <= firstBin + 4 || s.size() < frame) return result;
+
+    FramePower power(fftSize);
+    double notes = 0.0, supported = 0.0;
+    for (std::size_t start = 0; start + frame <= s.size(); start += frame) {
+        const std::vector<double> sp = power(s.data() + start, frame);
+        const std::vector<double> ep = power(e.data() + start, frame);
+        const double sMedian = median(std::vector<double>(sp.begin() + std::ptrdiff_t(firstBin), sp.begin() + std::ptrdiff_t(lastBin) + 1));
+        const double eMedian = median(std::vector<double>(ep.begin() + std::ptrdiff_t(firstBin), ep.begin() + std::ptrdiff_t(lastBin) + 1));
+        double strongest = 0.0;
+        for (std::size_t k = firstBin; k <= lastBin; ++k) strongest = std::max(strongest, sp[k]);
+        if (strongest <= 0.0) continue;
+        for (std::size_t k = firstBin; k <= lastBin; ++k) {
+            const bool peak = sp[k] >= sp[k - 1] && sp[k] >= sp[k + 1] && sp[k] >= sp[k - 2] && sp[k] >= sp[k + 2];
+            if (!peak || sp[k] < 10.0 * sMedian || sp[k] < strongest * 1e-3) continue;
+            notes += sp[k];
+            const double envelope = std::max({ep[k - 1], ep[k], ep[k + 1]});
+            if (envelope >= 10.0 * eMedian) supported += sp[k];
         }
-        for (std::size_t i = 0; i < ef.size(); ++i) ef[i] = e[start - std::size_t(maxLag) + i] - eMean;
-        if (sEnergy <= 0.0) continue;
-        double best = 0.0;
-        for (std::ptrdiff_t lag = 0; lag <= 2 * maxLag; ++lag) {
-            double cross = 0.0, eEnergy = 0.0;
-            for (std::size_t i = 0; i < frame; ++i) {
-                const double ev = ef[i + std::size_t(lag)];
-                cross += sf[i] * ev;
-                eEnergy += ev * ev;
-            }
-            if (eEnergy > 0.0) best = std::max(best, std::abs(cross) / std::sqrt(sEnergy * eEnergy));
-        }
-        scores.push_back({sEnergy, best});
     }
-    if (scores.empty()) return result;
-    double maxEnergy = 0.0;
-    for (const auto& f : scores) maxEnergy = std::max(maxEnergy, f.energy);
-    double weighted = 0.0, weights = 0.0;
-    for (const auto& f : scores) {
-        if (f.energy < maxEnergy * 1e-3) continue;  // 30 dB below the most energetic frame
-        weighted += f.energy * f.score;
-        weights += f.energy;
-    }
-    result.coherence = weights > 0 ? weighted / weights : 0.0;
+    if (notes <= 0.0) return result;
+    result.coherence = supported / notes;
     result.harmonicsPresent = *result.coherence >= params.presentThreshold;
     return result;
 }

@@ -12,6 +12,7 @@ extern "C" {
 #include <libavutil/channel_layout.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
+#include <libavutil/opt.h>
 #include <libavutil/mem.h>
 #include <libavutil/samplefmt.h>
 }
@@ -142,6 +143,9 @@ Result<AudioBuffer> encodeDecode(ConstAudioBlock input, double sampleRate, const
     av_channel_layout_default(&enc->ch_layout, channels);
     enc->sample_fmt = pickFormat(encoder);
     enc->bit_rate = std::int64_t(setting.bitrateKbps) * 1000;
+    // libavcodec's AAC encoder: the "fast" coder, 4-5x quicker than the default two-loop search at a
+    // small cost in coding noise (the preview is about peaks after decoding; Apple's encoder differs anyway).
+    if (setting.codec == Codec::aac) av_opt_set(enc->priv_data, "aac_coder", "fast", 0);
     if (int error = avcodec_open2(enc, encoder, nullptr); error < 0)
         return fail(std::string("cannot open encoder ") + route.encoderName + ": " + avError(error));
 

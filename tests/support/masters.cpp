@@ -74,12 +74,30 @@ void limitSamplePeak(AudioBuffer& audio, double sampleRate, double ceilingLinear
 }
 
 void makeMaster(AudioBuffer& audio, double sampleRate, double targetLufs, double ceilingDbtp) {
-    for (int iteration = 0; iteration < 12; ++iteration) {
-        const double loudness = integratedLufs(audio.block(), sampleRate);
-        if (std::isfinite(loudness)) applyGainDb(audio, targetLufs - loudness);
+    // out(G) = limit(G * input) at a sample ceiling; G found by the secant method so that out(G) is
+    // at the target loudness; the sample ceiling lowered until the true peak is under `ceilingDbtp`.
+    const AudioBuffer input = audio;
+    double sampleCeilingDb = ceilingDbtp - 0.3;
+    const auto render = [&](double gainDb) {
+        audio = input;
+        applyGainDb(audio, gainDb);
+        limitSamplePeak(audio, sampleRate, std::pow(10.0, sampleCeilingDb / 20.0));
+        return integratedLufs(audio.block(), sampleRate);
+    };
+    const double inputLufs = integratedLufs(input.block(), sampleRate);
+    if (!std::isfinite(inputLufs)) return;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        double g0 = targetLufs - inputLufs, l0 = render(g0);
+        double g1 = g0 + (targetLufs - l0), l1 = render(g1);
+        for (int i = 0; i < 12 && std::abs(l1 - targetLufs) > 0.02; ++i) {
+            const double slope = std::abs(l1 - l0) > 1e-6 ? (l1 - l0) / (g1 - g0) : 1.0;
+            const double g2 = g1 + (targetLufs - l1) / std::max(slope, 0.05);
+            g0 = g1, l0 = l1;
+            g1 = g2, l1 = render(g1);
+        }
         const double peak = truePeakDbtp(audio.block(), sampleRate);
-        if (peak <= ceilingDbtp && std::abs(integratedLufs(audio.block(), sampleRate) - targetLufs) <= 0.05) return;
-        if (peak > ceilingDbtp) limitSamplePeak(audio, sampleRate, std::pow(10.0, (ceilingDbtp - 0.3) / 20.0));
+        if (peak <= ceilingDbtp) return;
+        sampleCeilingDb -= (peak - ceilingDbtp) + 0.1;
     }
 }
 
