@@ -111,12 +111,10 @@ Result<CheckReport> checkAudio(ConstAudioBlock audio, const AudioFileInfo& forma
     report.timing.ditherSeconds = since(t);
 
     t = Clock::now();
-    report.bass = measureBassHarmonics(audio, rate);
     TranslationInput translation;
     translation.midDb = a.thirdOctaveMidDb;
     translation.sideDb = a.thirdOctaveSideDb;
     translation.balanceDeviationDb = report.balanceDeviationDb;
-    translation.bass = report.bass;
     report.translation = evaluateTranslation(translation);
     report.timing.translationSeconds = since(t);
 

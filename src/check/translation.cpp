@@ -17,6 +17,7 @@ constexpr double kLowEndMinShare = 0.05;
 constexpr double kVocalMonoLossLimitDb = 6.0;
 constexpr double kTypicalSideToMidDb = -8.0;
 constexpr double kQuieterThanTypicalLu = -3.0;
+constexpr double kUpperBassSupportMinDb = -6.0;
 
 double centreHz(std::size_t band) { return analysis::kThirdOctaveCentresHz[band]; }
 double power(const std::optional<double>& db) { return db ? std::pow(10.0, *db / 10.0) : 0.0; }
@@ -98,7 +99,18 @@ std::vector<SystemTranslation> evaluateTranslation(const TranslationInput& input
     }
     const bool mixHasLowEnd = total > 0.0 && fundamentals / total >= kLowEndMinShare;
     const double shareBelow100 = lowEnd > 0.0 ? 100.0 * lowEndBelow100 / lowEnd : 0.0;
-    const bool harmonics = input.bass && input.bass->harmonicsPresent;
+    // Upper bass (160-400 Hz) against the bass fundamentals (40-100 Hz), relative to a typical master.
+    const auto regionRatioDb = [](const Spectrum& spectrum) {
+        double upper = 0.0, bass = 0.0;
+        for (std::size_t b = 0; b < kTranslationBands; ++b) {
+            const double f = centreHz(b), p = spectrum.mid[b] + spectrum.side[b];
+            if (f >= 160.0 && f <= 400.0) upper += p;
+            if (f >= 40.0 && f <= 100.0) bass += p;
+        }
+        return toDb(upper) - toDb(bass);
+    };
+    const double upperBassSupport = regionRatioDb(mix) - regionRatioDb(typical);
+    const bool upperBass = upperBassSupport >= kUpperBassSupportMinDb;
 
     std::vector<SystemTranslation> out;
     for (const auto& system : systems) {
@@ -108,6 +120,7 @@ std::vector<SystemTranslation> evaluateTranslation(const TranslationInput& input
         t.lowCornerHz = system.lowCornerHz();
         t.mixHasLowEnd = mixHasLowEnd;
         t.lowEndShareBelow100HzPct = shareBelow100;
+        t.upperBassSupportDb = upperBassSupport;
         std::array<double, kTranslationBands> gains{};
         for (std::size_t b = 0; b < kTranslationBands; ++b) gains[b] = bandPowerGain(system, b);
 
@@ -145,7 +158,7 @@ std::vector<SystemTranslation> evaluateTranslation(const TranslationInput& input
         for (std::size_t b = 0; b < kTranslationBands; ++b) {
             const double f = centreHz(b);
             if (f >= 31.5 && f <= 125.0 && t.bandAudible[b] && (mix.mid[b] + mix.side[b]) > 0.0) t.lowEndAudible = true;
-            if (f >= 200.0 && f <= 1000.0 && t.bandAudible[b]) harmonicRegionAudible = true;
+            if (f >= 160.0 && f <= 400.0 && t.bandAudible[b]) harmonicRegionAudible = true;
             if (f >= 315.0 && f <= 3150.0) {
                 ++vocalBands;
                 if (t.bandAudible[b]) ++vocalAudible;
@@ -161,16 +174,15 @@ std::vector<SystemTranslation> evaluateTranslation(const TranslationInput& input
         t.vocalRangeMonoLossDb = vocalStereo > 0.0 && vocalPlayed > 0.0 ? toDb(vocalPlayed) - toDb(vocalStereo)
                                  : (vocalStereo > 0.0 ? -100.0 : 0.0);
         t.vocalRangeAudible = 2 * vocalAudible >= vocalBands && t.vocalRangeMonoLossDb >= -kVocalMonoLossLimitDb;
-        t.lowEndTranslates = !mixHasLowEnd || t.lowEndAudible || (harmonics && harmonicRegionAudible);
+        t.lowEndTranslates = !mixHasLowEnd || t.lowEndAudible || (upperBass && harmonicRegionAudible);
 
         if (!t.lowEndTranslates) {
             std::string why = "bass disappears on the " + system.name + format(": %.0f%% of low-end energy below 100 Hz", shareBelow100);
-            if (!input.bass || !input.bass->coherence)
-                why += ", harmonics not measured";
-            else if (!harmonics)
-                why += format(", no harmonics above 200 Hz (coherence %.2f)", *input.bass->coherence);
+            if (!upperBass)
+                why += format(", no harmonics above 200 Hz to carry it (160-400 Hz %.0f dB under a typical master's balance)",
+                              -upperBassSupport);
             else
-                why += ", its harmonics are not audible there";
+                why += ", and its upper bass is not audible there";
             t.problems.push_back(why);
         }
         if (!t.vocalRangeAudible) {

@@ -127,8 +127,8 @@ void dynamicsRules(const CheckReport& r, Items& items) {
     }
     if (a.drTt) {
         const double dr = *a.drTt;
-        const Severity s = grade(dr >= 8.0, dr >= 6.0);
-        items.add("dr", "dynamics", s, dr, "DR", format("DR%.0f", dr), ">= DR8 (FAIL <= DR5)",
+        const Severity s = grade(dr >= 8.0, dr >= 5.0);
+        items.add("dr", "dynamics", s, dr, "DR", format("DR%.0f", dr), ">= DR8 (FAIL <= DR4)",
                   s == Severity::pass ? "healthy crest in the loudest blocks"
                                       : (s == Severity::warn ? "low crest factor in the loudest blocks"
                                                              : "crushed: the loudness war's signature"));

@@ -6,6 +6,7 @@
 
 #include "lathe/analysis/analyzer.h"
 #include "lathe/mastering/tonal_balance.h"
+#include <stdexcept>
 
 namespace lathe::check {
 namespace {
@@ -15,13 +16,12 @@ using Bands = std::vector<std::optional<double>>;
 double centre(std::size_t b) { return analysis::kThirdOctaveCentresHz[b]; }
 
 // The target balance at a realistic level (1 kHz band at -20 dB), side 8 dB under mid.
-TranslationInput typical(bool harmonics = true) {
+TranslationInput typical() {
     TranslationInput in;
     for (std::size_t b = 0; b < kTranslationBands; ++b) {
         in.midDb.push_back(-20.0 + mastering::targetBalanceDb(centre(b)));
         in.sideDb.push_back(-28.0 + mastering::targetBalanceDb(centre(b)));
     }
-    in.bass = BassHarmonics{harmonics ? 0.8 : 0.05, -20.0, harmonics};
     return in;
 }
 
@@ -49,13 +49,13 @@ TEST(Translation, TypicalMasterTranslatesEverywhere) {
     EXPECT_LT(find(result, "phone").loudnessChangeLu, find(result, "laptop").loudnessChangeLu);
     EXPECT_LT(find(result, "laptop").loudnessChangeLu, find(result, "hifi").loudnessChangeLu);
     EXPECT_GT(find(result, "club").loudnessChangeLu, find(result, "hifi").loudnessChangeLu);
-    // Phones reproduce no bass fundamentals: its translation rests on the harmonics.
+    // Phones reproduce no bass fundamentals: its translation rests on the upper bass.
     EXPECT_FALSE(find(result, "phone").lowEndAudible);
     EXPECT_TRUE(find(result, "hifi").lowEndAudible);
 }
 
 TEST(Translation, SubOnlyBassWithoutHarmonicsDisappearsOnPhonesAndLaptops) {
-    TranslationInput in = typical(false);
+    TranslationInput in = typical();
     // Bass only below 60 Hz: strong 40-50 Hz bands, nothing from 63 to 250 Hz.
     for (std::size_t b = 0; b < kTranslationBands; ++b) {
         const double f = centre(b);
@@ -67,10 +67,14 @@ TEST(Translation, SubOnlyBassWithoutHarmonicsDisappearsOnPhonesAndLaptops) {
     EXPECT_TRUE(mentions(find(result, "phone"), "no harmonics above 200 Hz"));
     EXPECT_TRUE(mentions(find(result, "laptop"), "bass disappears"));
     EXPECT_GT(find(result, "phone").lowEndShareBelow100HzPct, 99.0);
+    EXPECT_LT(find(result, "phone").upperBassSupportDb, -6.0);
     for (const char* id : {"car", "hifi", "club"}) EXPECT_TRUE(find(result, id).lowEndTranslates) << id;
-    // The same bass WITH harmonics carries on a phone.
-    in.bass = BassHarmonics{0.8, -20.0, true};
-    EXPECT_TRUE(find(evaluateTranslation(in), "phone").lowEndTranslates);
+    // The same sub with the typical upper bass above it carries on a phone.
+    const TranslationInput full = typical();
+    for (std::size_t b = 0; b < kTranslationBands; ++b)
+        if (centre(b) >= 160.0 && centre(b) <= 250.0) in.midDb[b] = full.midDb[b], in.sideDb[b] = full.sideDb[b];
+    const auto withUpperBass = evaluateTranslation(in);
+    EXPECT_TRUE(find(withUpperBass, "phone").lowEndTranslates) << find(withUpperBass, "phone").upperBassSupportDb;
 }
 
 TEST(Translation, OutOfPhaseVocalRangeVanishesOnMonoSystems) {
@@ -87,7 +91,7 @@ TEST(Translation, OutOfPhaseVocalRangeVanishesOnMonoSystems) {
 }
 
 TEST(Translation, NoLowEndNothingToLose) {
-    TranslationInput in = typical(false);
+    TranslationInput in = typical();
     for (std::size_t b = 0; b < kTranslationBands; ++b)
         if (centre(b) < 500.0) in.midDb[b] = std::nullopt, in.sideDb[b] = std::nullopt;
     for (const auto& t : evaluateTranslation(in)) {
@@ -99,7 +103,7 @@ TEST(Translation, NoLowEndNothingToLose) {
 TEST(Translation, RoadNoiseMasksAQuietLowEndInTheCar) {
     // A master whose low end sits 20 dB under the target balance: audible at home on the hi-fi, not
     // over 62 dB SPL of road noise (at 100 Hz; -6 dB per octave) in the car.
-    TranslationInput in = typical(false);
+    TranslationInput in = typical();
     for (std::size_t b = 0; b < kTranslationBands; ++b)
         if (centre(b) <= 160.0) *in.midDb[b] -= 20.0, *in.sideDb[b] -= 20.0;
     const auto result = evaluateTranslation(in);

@@ -82,6 +82,13 @@ void makeMaster(AudioBuffer& audio, double sampleRate, double targetLufs, double
         audio = input;
         applyGainDb(audio, gainDb);
         limitSamplePeak(audio, sampleRate, std::pow(10.0, sampleCeilingDb / 20.0));
+        // A gain riding on asymmetric peaks leaves a DC offset: remove each channel's mean.
+        for (int c = 0; c < audio.numChannels(); ++c) {
+            double mean = 0.0;
+            for (const float x : audio.channel(c)) mean += x;
+            mean /= double(std::max<std::size_t>(1, audio.numFrames()));
+            for (auto& x : audio.channel(c)) x = float(double(x) - mean);
+        }
         return integratedLufs(audio.block(), sampleRate);
     };
     const double inputLufs = integratedLufs(input.block(), sampleRate);

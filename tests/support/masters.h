@@ -18,8 +18,8 @@ double truePeakDbtp(ConstAudioBlock audio, double sampleRate);
 // is at or under the needed gain everywhere and changes smoothly). Test-only, not a product stage.
 void limitSamplePeak(AudioBuffer& audio, double sampleRate, double ceilingLinear, double windowMs = 5.0);
 
-// In place: gain to `targetLufs`, then limiting until the true peak is at or under `ceilingDbtp`
-// while the loudness stays within 0.05 LU of the target (a few iterations).
+// In place: gain into the limiter above (and the DC it leaves removed) so that the result is at
+// `targetLufs` (within 0.02 LU) with its true peak at or under `ceilingDbtp`.
 void makeMaster(AudioBuffer& audio, double sampleRate, double targetLufs, double ceilingDbtp);
 
 // Multiplies by 10^(db/20).

@@ -5,8 +5,8 @@
 //
 // Steps: decode the file once; the analyzer (loudness, true peak, QC figures, 10 ms loudness
 // series); platform normalisation; overs on and between samples (only scanned when the true peak is
-// over the ceiling or full scale); the word length and dither test; the bass-harmonics measure and
-// the translation to six playback systems; the codec preview; a waveform overview; the verdict.
+// over the ceiling or full scale); the word length and dither test; the translation to six playback
+// systems; the codec preview; a waveform overview; the verdict.
 
 #include <array>
 #include <filesystem>
@@ -16,7 +16,6 @@
 
 #include "lathe/analysis/analyzer.h"
 #include "lathe/audio_file.h"
-#include "lathe/check/bass_harmonics.h"
 #include "lathe/check/codec_preview.h"
 #include "lathe/check/intersample_overs.h"
 #include "lathe/check/platform_normalisation.h"
@@ -58,7 +57,6 @@ struct CheckReport {
     std::vector<PlatformPlayback> platforms;   ///< empty when the integrated loudness is undefined
     std::optional<OversScan> overs;            ///< scanned when the true peak exceeds min(ceiling, 0 dBTP)
     TruncationResult truncation;
-    std::optional<BassHarmonics> bass;
     std::vector<SystemTranslation> translation;
     std::optional<CodecPreview> codecs;        ///< when CheckOptions::codecPreview
     WaveformOverview waveform;

@@ -8,7 +8,7 @@
 //   low_frequency_side_to_mid_db, balance {reference, deviation_db[31], curve_db[31]},
 //   platforms [...], overs {clipped_samples, inter_sample_overs, events, positions_s[...]} | null,
 //   dither {state, effective_bits, judged_blocks, staircase_blocks, stuck_blocks, median_floor_lsb2},
-//   bass_harmonics {coherence, fundamental_band_dbfs, present}, translation [...],
+//   translation [...],
 //   codecs {whole_file, previewed_s, excerpts [{start_s, duration_s}], results [...]} | null,
 //   timing_s {...}.
 

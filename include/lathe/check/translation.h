@@ -1,6 +1,6 @@
 #pragma once
 // Translation: how a master comes across on each playback system (lathe/check/playback_systems.h),
-// judged from its long-term 1/3-octave mid and side spectra and the bass-harmonics measure.
+// judged from its long-term 1/3-octave mid and side spectra.
 //
 // Per system, with P_b the band power the system plays (mid + side, or mid alone for mono systems)
 // times the band average of |H|^2 (16 points evenly spaced in Hz across the band):
@@ -14,8 +14,12 @@
 //    maximum. A band is audible when its SPL is 6 dB over both the threshold of hearing and the
 //    background noise band, and no more than 30 dB under the loudest band played.
 //  - The low end (bass fundamentals, bands 31.5-125 Hz) translates when a band of it is audible, or
-//    when the bass has harmonics (bass_harmonics.h) and the harmonic region (200 Hz - 1 kHz) is
-//    audible. Masters with less than 5 % of their power in 20-125 Hz have no low end to lose.
+//    when the upper bass that carries its harmonics is there and audible: upperBassSupportDb, the
+//    power of 160-400 Hz relative to 40-100 Hz, minus the same ratio of the typical master, is at
+//    least -6 dB, and a band of 160-400 Hz is audible on the system. (Which instrument the upper
+//    bass belongs to cannot be told from a mix without source separation; lathe judges the energy
+//    that is there to carry the low end, which is what a small speaker can play.) Masters with less
+//    than 5 % of their power in 20-125 Hz have no low end to lose.
 //  - The vocal range (315 Hz - 3.15 kHz) stays audible when at least half of its bands are audible
 //    and mono summing (mono systems) costs it no more than 6 dB.
 //  - tonal deviation: the largest |deviation from the target balance| (or reference) over the
@@ -27,7 +31,6 @@
 #include <string>
 #include <vector>
 
-#include "lathe/check/bass_harmonics.h"
 #include "lathe/check/playback_systems.h"
 
 namespace lathe::check {
@@ -38,7 +41,6 @@ struct TranslationInput {
     std::vector<std::optional<double>> midDb;   ///< analyzer 1/3-octave mid levels (31 bands)
     std::vector<std::optional<double>> sideDb;  ///< empty for mono files
     std::array<std::optional<double>, kTranslationBands> balanceDeviationDb{};  ///< vs target or reference
-    std::optional<BassHarmonics> bass;
 };
 
 struct SystemTranslation {
@@ -49,6 +51,7 @@ struct SystemTranslation {
     double playbackSplDb = 0;           ///< programme SPL on the system
     bool mixHasLowEnd = false;
     double lowEndShareBelow100HzPct = 0; ///< of the master's 20-250 Hz power
+    double upperBassSupportDb = 0;       ///< (160-400 Hz / 40-100 Hz) of the master minus the typical master's
     double lowCornerHz = 0;              ///< the system's -10 dB point
     bool lowEndAudible = false;          ///< a fundamental band is audible
     bool lowEndTranslates = true;
