@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "lathe 0.1.0");
     lathe::cli::CommandContext context;
     lathe::cli::registerDemoMixCommand(app, context);
+    lathe::cli::registerAnalyzeCommand(app, context);
+    lathe::cli::registerMasterCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,5 +1,7 @@
 #include "lathe/dsp/fir_design.h"
 
+#include "dsp/kaiser_sinc.h"  // besselI0
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -28,18 +30,6 @@ int lengthAtLeast(double n) noexcept {
     int length = 1;
     while (double(length) < n && length < kMaxLength) length = length * 2 + 1;
     return length;
-}
-
-// Modified Bessel function of the first kind, order 0 (power series; converges for all x).
-double besselI0(double x) noexcept {
-    double sum = 1.0, term = 1.0;
-    const double q = 0.25 * x * x;
-    for (int k = 1; k < 500; ++k) {
-        term *= q / (double(k) * double(k));
-        sum += term;
-        if (term < sum * 1e-17) break;
-    }
-    return sum;
 }
 
 // Window value at tap i of an N-tap symmetric window.

@@ -19,10 +19,7 @@ Result<AudioBuffer> resample(ConstAudioBlock input, double inputRate, double out
             std::copy(input.channel(c).begin(), input.channel(c).end(), output.channel(c).begin());
         return output;
     }
-    // One channel per call, so the buffers are plain sample arrays: the interleaved type. (The split
-    // types _S take an array of channel POINTERS; passing samples there made soxr read floats as
-    // addresses and crash.)
-    const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);  // one channel per call: interleaved == planar
     const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_VHQ | SOXR_LINEAR_PHASE, 0);
     for (int c = 0; c < numChannels; ++c) {
         // soxr_oneshot flushes the filter tail, so the output is aligned and complete.

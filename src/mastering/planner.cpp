@@ -194,11 +194,12 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
     }
     if (dynamicsAllowed && peakReductionDb > 6.0) {
         plan.clipper.enabled = true;
-        plan.clipper.ceilingDb = -0.5;
+        plan.clipper.shaveDb = 1.5;
         plan.clipper.reason = formatText("%.1f dB of peak reduction: a soft clipper shaves the fastest transients so the "
                                      "limiter works less",
                                      peakReductionDb);
-        plan.decisions.push_back({"clipper", "soft clip 0.5 dB above the limiter threshold", plan.clipper.reason});
+        plan.decisions.push_back({"clipper", formatText("soft clip the top %.1f dB of peaks (4x oversampled)", plan.clipper.shaveDb),
+                                  plan.clipper.reason});
     }
 }
 

@@ -13,14 +13,15 @@ namespace lathe::mastering {
 // DC blocker, EQ, glue compressor, stereo imager, soft clipper: whatever the plan enables.
 std::unique_ptr<Chain> buildPreLimiterChain(const MasteringPlan& plan, int numChannels);
 
-// Gain (dB) into the true-peak limiter at the plan's ceiling. maxReductionDb() reads its readout.
+// Gain (dB), the soft clipper when planned (its ceiling set from the gained signal's true peak),
+// and the true-peak limiter at the plan's ceiling. maxReductionDb() reads the limiter's readout.
 class LimiterStage {
 public:
     virtual ~LimiterStage() = default;
     virtual dsp::Stage& stage() = 0;
     [[nodiscard]] virtual double maxReductionDb() const = 0;
 };
-std::unique_ptr<LimiterStage> buildLimiter(const LimiterPlan& limiter, double inputGainDb);
+std::unique_ptr<LimiterStage> buildLimiter(const MasteringPlan& plan, double inputGainDb, double inputTruePeakDbtp);
 
 // Word-length reduction for the output encoding; nullptr for float output.
 std::unique_ptr<dsp::Stage> buildDither(SampleEncoding encoding);

@@ -1,6 +1,18 @@
 #pragma once
 // The whole-file analysis behind `lathe analyze`: loudness, true peak and the QC figures, in one
-// streaming pass (memory does not grow with file length except for the optional 10 ms series).
+// streaming pass (memory does not grow with file length except for the optional 10 ms series and
+// the TT DR block list, two doubles per channel per 3 s).
+// Analyzer aggregates its parts, each documented in its own header:
+//   LoudnessMeter (BS.1770-4 / R128: integrated, LRA, max momentary / short-term, mono fold-down),
+//   TruePeakMeter, LevelStats (sample peak, crest factor, DC, clipped runs), StereoStats
+//   (correlation, side-to-mid), ThirdOctaveSpectrum (mid / side bands, tilt), DynamicRangeTt,
+//   SilenceDetector (head / tail below -60 dBFS).
+// Undefined figures are nullopt (JSON null): loudness of silence, stereo figures of mono files,
+// dB figures of zero energy. A file whose integrated loudness is undefined (digital silence or
+// nothing above the -70 LUFS absolute gate) gets a warning "silent: ..." in `warnings`.
+// Stereo figures use the first two channels (L, R) of files with 2 or more channels; the mono
+// fold-down is measured for 2-channel files only.
+// process() accepts any block size with identical results.
 
 #include <array>
 #include <cstdint>
@@ -10,19 +22,20 @@
 #include <string>
 #include <vector>
 
+#include "lathe/analysis/third_octave_spectrum.h"  // kThirdOctaveCentresHz
 #include "lathe/audio_buffer.h"
 #include "lathe/audio_file.h"
 #include "lathe/result.h"
 
 namespace lathe::analysis {
 
-// ISO 266 one-third-octave centre frequencies, 20 Hz to 20 kHz (31 bands).
-inline constexpr std::array<double, 31> kThirdOctaveCentresHz = {
-    20, 25, 31.5, 40, 50, 63, 80, 100, 125, 160, 200, 250, 315, 400, 500, 630,
-    800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000};
-
 struct AnalysisOptions {
     bool recordSeries = false;  // momentary and short-term loudness at a 10 ms hop
+    // Use more threads: Analyzer::process() runs the true-peak meter on a worker thread while the
+    // calling thread runs the other parts (fork-join per call); analyzeFile() reads ahead on the
+    // calling thread while two worker threads analyse (see src/analysis/block_pipeline.h).
+    // The figures are bit-identical either way.
+    bool parallel = true;
 };
 
 // Field names match the JSON keys of `lathe analyze --json`. nullopt serialises as null.
@@ -40,6 +53,7 @@ struct Analysis {
     std::optional<double> samplePeakDbfs;
     std::optional<double> plrDb;               // true peak - integrated
     std::optional<double> crestFactorDb;       // sample peak - RMS (dB)
+    std::optional<double> rmsDbfs;             // power mean over all channels; full-scale sine = -3.01
     std::optional<double> dcOffsetDbfs;        // worst channel |mean|
     std::int64_t clippedRuns = 0;              // runs of >= 3 equal samples at full scale
     std::optional<double> stereoCorrelation;   // Pearson, -1..1 (stereo only)
@@ -48,7 +62,8 @@ struct Analysis {
     std::vector<std::optional<double>> thirdOctaveMidDb;   // per kThirdOctaveCentresHz; null above Nyquist
     std::vector<std::optional<double>> thirdOctaveSideDb;
     std::optional<double> spectralTiltDbPerOctave;  // least squares 100 Hz - 4 kHz on the mid spectrum
-    std::optional<double> drTt;                // TT dynamic range (DR)
+    std::optional<double> drTt;                // TT dynamic range (DR), rounded to an integer as the TT meter prints it
+    std::optional<double> drTtDb;              // the same, unrounded (mean of the channels' DR in dB)
     double headSilenceSeconds = 0;
     double tailSilenceSeconds = 0;
     std::vector<std::string> warnings;         // e.g. "silent: integrated loudness undefined"
@@ -59,15 +74,24 @@ struct Analysis {
 
 class Analyzer {
 public:
+    Analyzer();
+    Analyzer(Analyzer&&) noexcept;
+    Analyzer& operator=(Analyzer&&) noexcept;
+    ~Analyzer();
+
     Status prepare(double sampleRate, int numChannels, const AnalysisOptions& options = {}, std::int64_t expectedFrames = 0);
     void process(ConstAudioBlock block) noexcept;
+    // The figures of everything processed since prepare(); call once.
     [[nodiscard]] Analysis finish();
 
 private:
+    friend Result<Analysis> analyzeFile(const std::filesystem::path& path, const AnalysisOptions& options);
     struct State;
-    std::shared_ptr<State> state_;
+    std::unique_ptr<State> state_;
 };
 
+// Streams the file through an Analyzer in blocks (the file is never held in memory whole).
+// Errors (missing, unreadable, truncated, NaN/Inf samples) name the file and the problem.
 Result<Analysis> analyzeFile(const std::filesystem::path& path, const AnalysisOptions& options = {});
 
 }  // namespace lathe::analysis

@@ -45,7 +45,9 @@ struct StereoPlan {
 
 struct ClipperPlan {
     bool enabled = false;
-    double ceilingDb = -0.5;  // relative to the limiter ceiling: clips only the fastest transients
+    // The soft clipper sits after the gain, before the limiter, with its ceiling this far below the
+    // gained signal's true peak: it shaves the tops of the fastest transients so the limiter works less.
+    double shaveDb = 1.5;
     std::string reason;
 };
 

@@ -1,0 +1,120 @@
+#pragma once
+// Stereo-linked lookahead true-peak limiter. Units: ceiling in dBTP, times in ms, gains in dB.
+//
+// Detector, gain computer and gain application (chowdsp MonoCompressor's split), twice:
+//   1. main stage: input gain; two TruePeakDetectors on all channels (one linked gain), the larger
+//      reading counts: one with a wide passband (>= 4x, 0.48 fs, accurate against a 32x reference
+//      up to Nyquist) and one with exactly the TruePeakMeter's interpolator (4x, 0.45 fs, 50 dB),
+//      so the project's meter never reads above the ceiling; required gain = ceiling / peak; LimiterGainEnvelope (min-hold over the
+//      lookahead, program-dependent release, B-spline smoothing as long as the
+//      lookahead, so the gain reaches its target exactly as the peak arrives and never undershoots
+//      it); the gain multiplies the delayed audio at the base rate (no reconstruction filter in the
+//      audio path: below the ceiling the output is the input, delayed, bit for bit);
+//   2. safety stage: the output is measured again by both detectors and any true peak still above the ceiling
+//      (the product of a moving gain and the audio can peak a hair above gain x peak) is corrected
+//      by a short second envelope (0.5 ms ramp);
+//   3. guard: a sample still above the ceiling is clamped and counted (safetyClipCount(); expected
+//      to stay 0 — it exists so that no input can ever produce an over).
+// Latency: latencyFrames() = both stages' detector + envelope delays (about lookaheadMs + 1 ms).
+// Real-time contract as in stage.h; prepare() allocates, process() and reset() never do.
+// Shape after x42 dpl's peaklim (F. Adriaensen); see limiter_gain_envelope.h for the envelope.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "lathe/audio_buffer.h"
+#include "lathe/dsp/limiter_gain_envelope.h"
+#include "lathe/dsp/stage.h"
+#include "lathe/dsp/true_peak_detector.h"
+#include "lathe/result.h"
+
+namespace lathe::dsp {
+
+struct TruePeakLimiterParams {
+    double ceilingDbtp = -1.0;
+    double lookaheadMs = 5.0;           // attack = lookahead: the gain ramp's length
+    double releaseMs = 80.0;            // release time constant of sustained overload (the only one when not adaptive)
+    bool adaptiveRelease = true;        // program-dependent release (see LimiterGainEnvelope)
+    double transientReleaseMs = 20.0;   // release time constant after short overloads (adaptive)
+    double sustainMs = 150.0;           // overload lasting about this long counts as sustained
+    double inputGainDb = 0.0;
+    int oversamplingFactor = 4;         // of the peak detectors: 4, 8 or 16
+};
+
+class TruePeakLimiter final : public Stage {
+public:
+    explicit TruePeakLimiter(const TruePeakLimiterParams& params = {}) : params_(params) {}
+
+    // Takes effect at the next prepare(). Use setInputGainDb() for a change while running.
+    void setParams(const TruePeakLimiterParams& params) { params_ = params; }
+    [[nodiscard]] const TruePeakLimiterParams& params() const noexcept { return params_; }
+    // Changes the input gain while running, ramped over 20 ms (multiplicatively). Never allocates.
+    void setInputGainDb(double gainDb) noexcept;
+
+    Status prepare(const ProcessSpec& spec) override;
+    void reset() noexcept override;
+    void process(AudioBlock block) noexcept override;
+    // As process(), and writes the gain applied to each output frame (both stages, input gain
+    // excluded) to gain[0 .. block.numFrames()): for tests and meters.
+    void process(AudioBlock block, std::span<float> gain) noexcept;
+
+    [[nodiscard]] int latencyFrames() const noexcept override { return latency_; }
+    [[nodiscard]] std::string_view name() const noexcept override { return "true-peak limiter"; }
+
+    // Gain reduction (dB, >= 0) of the latest output frame, and the largest since prepare()/reset().
+    [[nodiscard]] double gainReductionDb() const noexcept { return currentReductionDb_; }
+    [[nodiscard]] double maxGainReductionDb() const noexcept { return maxReductionDb_; }
+    // Output frames the safety stage lowered, and samples the final guard clamped, since reset().
+    [[nodiscard]] std::uint64_t safetyCorrectionCount() const noexcept { return safetyCorrections_; }
+    [[nodiscard]] std::uint64_t safetyClipCount() const noexcept { return safetyClips_; }
+
+private:
+    // A delay line per channel (ring, power-of-two size) plus one for the main stage's gain.
+    struct Delay {
+        std::vector<float> ring;
+        std::size_t mask = 0;
+        std::size_t delay = 0;
+        std::size_t write = 0;
+        void prepare(std::size_t frames);
+        void clear() noexcept;
+        float push(float value) noexcept {  // returns the value pushed `delay` frames ago
+            ring[write] = value;
+            const float out = ring[(write - delay) & mask];
+            write = (write + 1) & mask;
+            return out;
+        }
+    };
+
+    void processBlock(AudioBlock block, float* gainOut) noexcept;
+
+    TruePeakLimiterParams params_;
+    int numChannels_ = 0;
+    std::size_t maxBlockFrames_ = 0;
+    int latency_ = 0;
+    float ceiling_ = 1.0f;  // linear
+    // Input gain and its ramp.
+    float inputGain_ = 1.0f;
+    float inputGainTarget_ = 1.0f;
+    float inputGainStep_ = 1.0f;
+    std::size_t inputGainRampLeft_ = 0;
+    std::size_t inputGainRampFrames_ = 0;
+    double sampleRate_ = 48000.0;
+
+    // Per stage: the wide-passband detector and the meter's twin, reporting in step.
+    TruePeakDetector mainDetector_, mainMeterDetector_, safetyDetector_, safetyMeterDetector_;
+    LimiterGainEnvelope mainEnvelope_, safetyEnvelope_;
+    std::vector<Delay> mainDelay_, safetyDelay_;
+    Delay mainGainDelay_;  // the main stage's gain, delayed to the output for the gain readout
+    AudioBuffer scratch_;  // the block after input gain, then after the main stage
+    std::vector<float> peaks_, meterPeaks_;
+    std::vector<float> gains_;
+
+    double currentReductionDb_ = 0.0;
+    double maxReductionDb_ = 0.0;
+    std::uint64_t safetyCorrections_ = 0;
+    std::uint64_t safetyClips_ = 0;
+};
+
+}  // namespace lathe::dsp

@@ -1,0 +1,266 @@
+#include "lathe/dsp/compressor.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <string>
+
+#include "lathe/dsp/biquad_design.h"
+
+namespace lathe::dsp {
+
+// ---------------------------------------------------------------------------------------------
+// SmoothPeakDetector
+
+double SmoothPeakDetector::coefficient(double timeMs, double sampleRate) noexcept {
+    if (!(timeMs > 0.0)) return 0.0;
+    return std::exp(-1000.0 / (timeMs * sampleRate));
+}
+
+void SmoothPeakDetector::setTimes(double attackMs, double releaseMs, double sampleRate,
+                                  double autoReleaseSlowMs) noexcept {
+    attack_ = coefficient(attackMs, sampleRate);
+    release_ = coefficient(releaseMs, sampleRate);
+    autoRelease_ = autoReleaseSlowMs > 0.0;
+    slowCoefficient_ = coefficient(autoReleaseSlowMs, sampleRate);
+}
+
+// ---------------------------------------------------------------------------------------------
+// MovingMaximum: a monotonic queue (values strictly decreasing from front to back) in fixed
+// ring buffers; amortised O(1) per sample, no allocation after prepare().
+
+void MovingMaximum::prepare(std::size_t windowFrames) {
+    window_ = std::max<std::size_t>(1, windowFrames);
+    values_.assign(window_, 0.0f);
+    stamps_.assign(window_, 0);
+    reset();
+}
+
+void MovingMaximum::reset() noexcept {
+    head_ = size_ = frame_ = 0;
+}
+
+float MovingMaximum::process(float input) noexcept {
+    const std::size_t capacity = window_;
+    // Drop the front if it has left the window.
+    if (size_ > 0 && stamps_[head_] + window_ <= frame_) {
+        head_ = head_ + 1 == capacity ? 0 : head_ + 1;
+        --size_;
+    }
+    // Drop queued values that can never be the maximum again.
+    while (size_ > 0) {
+        std::size_t back = head_ + size_ - 1;
+        if (back >= capacity) back -= capacity;
+        if (!(values_[back] <= input)) break;
+        --size_;
+    }
+    std::size_t slot = head_ + size_;
+    if (slot >= capacity) slot -= capacity;
+    values_[slot] = input;
+    stamps_[slot] = frame_;
+    ++size_;
+    ++frame_;
+    return values_[head_];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gain application
+
+void applyGainWithMix(std::span<float> audio, std::span<const double> gainLinear, double mix) noexcept {
+    assert(gainLinear.size() >= audio.size());
+    const double dry = 1.0 - mix;
+    for (std::size_t i = 0; i < audio.size(); ++i)
+        audio[i] = static_cast<float>(static_cast<double>(audio[i]) * (dry + mix * gainLinear[i]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compressor
+
+namespace {
+// dB <-> natural log: 20 log10(x) = (20 / ln 10) ln(x); 10^(g / 20) = exp(g ln(10) / 20).
+const double kAmplitudeToDb = 20.0 / std::log(10.0);
+const double kPowerToDb = 10.0 / std::log(10.0);
+const double kDbToLogAmplitude = std::log(10.0) / 20.0;
+
+std::size_t msToFrames(double ms, double sampleRate) {
+    return static_cast<std::size_t>(std::llround(ms * sampleRate / 1000.0));
+}
+}  // namespace
+
+GainComputer Compressor::gainComputer() const noexcept {
+    return {params_.thresholdDb, params_.ratio, params_.kneeDb};
+}
+
+Status Compressor::prepare(const ProcessSpec& spec) {
+    const Params& p = params_;
+    if (!(spec.sampleRate > 0.0)) return fail("compressor: sample rate must be positive");
+    if (spec.numChannels < 1 || spec.numChannels > kMaxChannels)
+        return fail("compressor: channel count must be 1.." + std::to_string(kMaxChannels));
+    if (!(p.ratio >= 1.0f)) return fail("compressor: ratio must be >= 1 (got " + std::to_string(p.ratio) + ")");
+    if (!(p.kneeDb >= 0.0f) || !std::isfinite(p.kneeDb)) return fail("compressor: knee must be >= 0 dB");
+    if (!std::isfinite(p.thresholdDb) || !std::isfinite(p.makeupGainDb))
+        return fail("compressor: threshold and make-up gain must be finite");
+    if (!(p.attackMs >= 0.0f) || !(p.releaseMs >= 0.0f) || !(p.autoReleaseSlowMs >= 0.0f) ||
+        !(p.peakHoldMs >= 0.0f) || !(p.rmsWindowMs >= 0.0f))
+        return fail("compressor: attack, release, hold and RMS window times must be >= 0 ms");
+    if (!(p.lookaheadMs >= 0.0f && p.lookaheadMs <= 1000.0f))
+        return fail("compressor: lookahead must be in 0..1000 ms");
+    if (!(p.mixPercent >= 0.0f && p.mixPercent <= 100.0f)) return fail("compressor: mix must be in 0..100 %");
+    if (!(p.sidechainHighPassHz >= 0.0f && p.sidechainHighPassHz < 0.45 * spec.sampleRate))
+        return fail("compressor: side-chain high-pass must be 0 (off) or below 0.45 x the sample rate");
+    if (p.stereoMode == StereoMode::MidSide && spec.numChannels != 2)
+        return fail("compressor: mid/side mode needs exactly 2 channels");
+
+    spec_ = spec;
+    computer_ = gainComputer();
+    mix_ = static_cast<double>(p.mixPercent) / 100.0;
+    makeupDb_ = p.makeupGainDb;
+    rmsCoefficient_ = SmoothPeakDetector::coefficient(p.rmsWindowMs, spec.sampleRate);
+    lookaheadFrames_ = msToFrames(p.lookaheadMs, spec.sampleRate);
+
+    const auto channels = static_cast<std::size_t>(spec.numChannels);
+    numPaths_ = p.stereoMode == StereoMode::MidSide ? 2 : 1;
+    sidechain_.assign(channels, std::vector<float>(spec.maxBlockFrames, 0.0f));
+    for (int path = 0; path < numPaths_; ++path) {
+        DetectorPath& d = paths_[static_cast<std::size_t>(path)];
+        d.peakHold.prepare(msToFrames(p.peakHoldMs, spec.sampleRate) + 1);  // holds peakHoldMs after a peak
+        d.meanSquare.assign(numPaths_ == 1 ? channels : 1, 0.0);
+        d.smoother.setTimes(p.attackMs, p.releaseMs, spec.sampleRate, p.autoRelease ? p.autoReleaseSlowMs : 0.0);
+        d.gain.assign(spec.maxBlockFrames, 1.0);
+    }
+    delayLines_.assign(channels, std::vector<float>(lookaheadFrames_, 0.0f));
+    sidechainFiltered_ = p.sidechainHighPassHz > 0.0f;
+    sidechainFilter_.setCoefficients(butterworthHighPass(2, p.sidechainHighPassHz > 0.0f ? p.sidechainHighPassHz : 20.0f,
+                                                         spec.sampleRate));
+    sidechainFilter_.setNumChannels(spec.numChannels);
+    reset();
+    return success();
+}
+
+void Compressor::reset() noexcept {
+    for (auto& d : paths_) {
+        d.peakHold.reset();
+        std::fill(d.meanSquare.begin(), d.meanSquare.end(), 0.0);
+        d.smoother.reset();
+    }
+    for (auto& line : delayLines_) std::fill(line.begin(), line.end(), 0.0f);
+    sidechainFilter_.reset();
+    delayPosition_ = 0;
+    currentReductionDb_ = maxReductionDb_ = 0.0f;
+}
+
+// Side-chain of one path -> per-frame linear gain. Glossary:
+//   level        linear level: held |x| (peak) or mean square (RMS), maximum over the path's channels
+//   target       static-curve gain reduction in dB for that level (GainComputer)
+//   reduction    target after the attack/release detector (dB, >= 0)
+void Compressor::computeGains(int path, std::size_t numFrames) noexcept {
+    DetectorPath& d = paths_[static_cast<std::size_t>(path)];
+    const bool rms = params_.detector == Detector::Rms;
+    const std::size_t first = numPaths_ == 1 ? 0 : static_cast<std::size_t>(path);
+    const std::size_t count = numPaths_ == 1 ? sidechain_.size() : 1;
+    // Below the knee the reduction is exactly 0 dB: skip the logarithm there.
+    const double kneeStartDb = computer_.kneeStartDb();
+    const double kneeStartLevel = rms ? std::pow(10.0, kneeStartDb / 10.0) : std::pow(10.0, kneeStartDb / 20.0);
+    const double unityGain = std::pow(10.0, makeupDb_ / 20.0);
+    const double a = rmsCoefficient_;
+    double peakReduction = maxReductionDb_;
+
+    for (std::size_t i = 0; i < numFrames; ++i) {
+        double level = 0.0;
+        if (rms) {
+            for (std::size_t c = 0; c < count; ++c) {
+                const double x = sidechain_[first + c][i];
+                double& ms = d.meanSquare[c];
+                ms = a * ms + (1.0 - a) * x * x;
+                level = std::max(level, ms);
+            }
+        } else {
+            float framePeak = 0.0f;
+            for (std::size_t c = 0; c < count; ++c) framePeak = std::max(framePeak, std::abs(sidechain_[first + c][i]));
+            level = d.peakHold.process(framePeak);
+        }
+        double target = 0.0;
+        if (!(level <= kneeStartLevel)) {
+            const double levelDb = (rms ? kPowerToDb : kAmplitudeToDb) * std::log(level);
+            target = computer_.gainReductionDb(levelDb);
+        }
+        const double reduction = d.smoother.process(target);
+        peakReduction = std::max(peakReduction, reduction);
+        d.gain[i] = reduction == 0.0 ? unityGain : std::exp((makeupDb_ - reduction) * kDbToLogAmplitude);
+    }
+    maxReductionDb_ = static_cast<float>(peakReduction);
+}
+
+void Compressor::delayInPlace(AudioBlock block) noexcept {
+    const std::size_t length = lookaheadFrames_;
+    if (length == 0) return;
+    std::size_t position = delayPosition_;
+    for (int c = 0; c < block.numChannels(); ++c) {
+        auto& line = delayLines_[static_cast<std::size_t>(c)];
+        float* x = block.channelData(c);
+        position = delayPosition_;
+        for (std::size_t i = 0; i < block.numFrames(); ++i) {
+            const float delayed = line[position];
+            line[position] = x[i];
+            x[i] = delayed;
+            if (++position == length) position = 0;
+        }
+    }
+    delayPosition_ = position;
+}
+
+void Compressor::process(AudioBlock block) noexcept {
+    assert(block.numChannels() == spec_.numChannels);
+    assert(block.numFrames() <= spec_.maxBlockFrames);
+    const std::size_t n = block.numFrames();
+    if (n == 0) return;
+
+    // 1. Side-chain signals: the channels themselves (linked) or mid and side, then the high-pass.
+    if (numPaths_ == 1) {
+        for (int c = 0; c < block.numChannels(); ++c)
+            std::copy_n(block.channelData(c), n, sidechain_[static_cast<std::size_t>(c)].data());
+    } else {
+        const float* left = block.channelData(0);
+        const float* right = block.channelData(1);
+        for (std::size_t i = 0; i < n; ++i) {
+            sidechain_[0][i] = 0.5f * (left[i] + right[i]);
+            sidechain_[1][i] = 0.5f * (left[i] - right[i]);
+        }
+    }
+
+    if (sidechainFiltered_) {
+        std::array<float*, kMaxChannels> channels{};
+        for (std::size_t c = 0; c < sidechain_.size(); ++c) channels[c] = sidechain_[c].data();
+        sidechainFilter_.process(AudioBlock(channels.data(), static_cast<int>(sidechain_.size()), n));
+    }
+
+    // 2. Level -> gain computer -> detector -> gain, per path.
+    for (int path = 0; path < numPaths_; ++path) computeGains(path, n);
+    double current = 0.0;
+    for (int path = 0; path < numPaths_; ++path)
+        current = std::max(current, paths_[static_cast<std::size_t>(path)].smoother.value());
+    currentReductionDb_ = static_cast<float>(current);
+
+    // 3. Gain application on the lookahead-delayed audio; the dry path is that same delayed audio.
+    delayInPlace(block);
+    if (numPaths_ == 1) {
+        const std::span<const double> gain(paths_[0].gain.data(), n);
+        for (int c = 0; c < block.numChannels(); ++c) applyGainWithMix(block.channel(c), gain, mix_);
+        return;
+    }
+    // Mid/side in double: M + S and M - S reproduce L and R exactly when both gains are 1.
+    float* left = block.channelData(0);
+    float* right = block.channelData(1);
+    const double dry = 1.0 - mix_;
+    const double* midGain = paths_[0].gain.data();
+    const double* sideGain = paths_[1].gain.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        const double l = left[i], r = right[i];
+        const double mid = 0.5 * (l + r) * midGain[i];
+        const double side = 0.5 * (l - r) * sideGain[i];
+        left[i] = static_cast<float>(dry * l + mix_ * (mid + side));
+        right[i] = static_cast<float>(dry * r + mix_ * (mid - side));
+    }
+}
+
+}  // namespace lathe::dsp

@@ -1,0 +1,154 @@
+#include "lathe/analysis/third_octave_spectrum.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "support/signals.h"
+#include "util/random.h"
+
+using namespace lathe;
+using namespace lathe::analysis;
+
+namespace {
+
+ThirdOctaveSpectrumResult measure(const AudioBuffer& audio, double rate, std::size_t blockFrames = 4096) {
+    ThirdOctaveSpectrum spectrum;
+    EXPECT_TRUE(spectrum.prepare(rate, audio.numChannels()).ok());
+    for (std::size_t offset = 0; offset < audio.numFrames(); offset += blockFrames)
+        spectrum.process(ConstAudioBlock(audio.block()).slice(offset, std::min(blockFrames, audio.numFrames() - offset)));
+    return spectrum.finish();
+}
+
+std::size_t bandIndex(double nominalHz) {
+    for (std::size_t b = 0; b < kThirdOctaveCentresHz.size(); ++b)
+        if (kThirdOctaveCentresHz[b] == nominalHz) return b;
+    ADD_FAILURE() << "no band " << nominalHz;
+    return 0;
+}
+
+double toDb(double amplitude) { return 20 * std::log10(amplitude); }
+
+}  // namespace
+
+TEST(ThirdOctaveSpectrum, BandsFollowIec61260) {
+    const auto& bands = thirdOctaveBands();
+    EXPECT_NEAR(bands[bandIndex(1000)].centreHz, 1000.0, 1e-9);
+    EXPECT_NEAR(bands[bandIndex(20)].centreHz, 19.953, 0.001);
+    for (std::size_t b = 0; b + 1 < bands.size(); ++b) {
+        EXPECT_NEAR(bands[b].upperHz, bands[b + 1].lowerHz, 1e-9);  // contiguous
+        EXPECT_NEAR(bands[b].nominalHz / bands[b].centreHz, 1.0, 0.03);
+    }
+}
+
+TEST(ThirdOctaveSpectrum, SineLandsInItsBandAtItsLevel) {
+    struct Case {
+        double rate, frequency, amplitude;
+    };
+    for (const Case& c : {Case{48000, 1000, 0.5}, Case{44100, 100, 0.25}, Case{44100, 31.62, 0.5}, Case{96000, 10000, 0.1},
+                          Case{44100, 19.95, 0.5}}) {
+        SCOPED_TRACE(c.frequency);
+        const auto result = measure(test::sine(c.rate, c.frequency, 10.0, c.amplitude, 2), c.rate);
+        std::size_t expected = 0;
+        for (std::size_t b = 0; b < thirdOctaveBands().size(); ++b)
+            if (std::abs(std::log10(thirdOctaveBands()[b].centreHz / c.frequency)) < 0.01) expected = b;
+        ASSERT_TRUE(result.midDb[expected]);
+        EXPECT_NEAR(*result.midDb[expected], toDb(c.amplitude), 0.05);
+        for (std::size_t b = 0; b < result.midDb.size(); ++b) {
+            if (b == expected || !result.midDb[b]) continue;
+            EXPECT_LT(*result.midDb[b], toDb(c.amplitude) - 25) << "band " << kThirdOctaveCentresHz[b];
+        }
+        // Dual mono: the side signal is exactly zero, so every side band is empty.
+        for (const auto& side : result.sideDb) EXPECT_FALSE(side);
+    }
+}
+
+TEST(ThirdOctaveSpectrum, OneChannelSplitsIntoEqualMidAndSide) {
+    AudioBuffer audio = test::sine(48000, 1000, 5.0, 0.5, 2);
+    std::fill(audio.channel(1).begin(), audio.channel(1).end(), 0.0f);
+    const auto result = measure(audio, 48000);
+    const std::size_t b = bandIndex(1000);
+    EXPECT_NEAR(*result.midDb[b], toDb(0.25), 0.05);
+    EXPECT_NEAR(*result.sideDb[b], toDb(0.25), 0.05);
+}
+
+TEST(ThirdOctaveSpectrum, BandPowersAddUpToTheMeanSquare) {
+    // Uniform white noise of amplitude a has mean square a^2 / 3; the bands span 17.8 Hz to Nyquist.
+    const double rate = 44100;
+    const auto result = measure(test::whiteNoise(rate, 20.0, 0.5, 1), rate);
+    EXPECT_TRUE(result.sideDb.empty());
+    double total = 0;
+    for (const auto& band : result.midDb) total += std::pow(10.0, *band / 10.0) / 2.0;  // back to mean square
+    const double expected = 0.25 / 3.0 * (rate / 2 - thirdOctaveBands()[0].lowerHz) / (rate / 2);
+    EXPECT_NEAR(10 * std::log10(total), 10 * std::log10(expected), 0.05);
+}
+
+TEST(ThirdOctaveSpectrum, TiltOfWhiteAndPinkNoise) {
+    // Tilt is the slope of the power density per Hz: white noise 0, pink noise -10 log10 2 = -3.01 dB/oct.
+    // Estimation noise over 30 s is a few hundredths of a dB per octave.
+    const double rate = 44100;
+    const auto white = measure(test::whiteNoise(rate, 30.0, 0.5, 1), rate);
+    const auto pink = measure(test::pinkNoise(rate, 30.0, 0.5, 1), rate);
+    ASSERT_TRUE(white.tiltDbPerOctave && pink.tiltDbPerOctave);
+    EXPECT_NEAR(*white.tiltDbPerOctave, 0.0, 0.1);
+    EXPECT_NEAR(*pink.tiltDbPerOctave, -10 * std::log10(2.0), 0.1);
+}
+
+TEST(ThirdOctaveSpectrum, TiltIsTheLeastSquaresSlopeOfTheDensity) {
+    // Band levels made from an exact density slope of -4.5 dB/oct (plus a constant) give back -4.5.
+    const auto& bands = thirdOctaveBands();
+    std::vector<std::optional<double>> levels(bands.size());
+    for (std::size_t b = 0; b < bands.size(); ++b)
+        levels[b] = -20 - 4.5 * std::log2(bands[b].centreHz) + 10 * std::log10(bands[b].upperHz - bands[b].lowerHz);
+    EXPECT_NEAR(*spectralTiltDbPerOctave(levels, 48000), -4.5, 1e-9);
+    levels[bandIndex(1000)].reset();
+    EXPECT_FALSE(spectralTiltDbPerOctave(levels, 48000));
+    levels[bandIndex(1000)] = 0.0;
+    levels[bandIndex(20)].reset();  // outside 100 Hz..4 kHz: not needed
+    EXPECT_TRUE(spectralTiltDbPerOctave(levels, 48000));
+}
+
+TEST(ThirdOctaveSpectrum, BandsAboveNyquistAreNull) {
+    const auto result = measure(test::whiteNoise(8000, 2.0, 0.5, 2), 8000);
+    EXPECT_TRUE(result.midDb[bandIndex(4000)]);  // exact centre 3981 Hz < 4 kHz
+    for (double nominal : {5000.0, 10000.0, 20000.0}) {
+        EXPECT_FALSE(result.midDb[bandIndex(nominal)]);
+        EXPECT_FALSE(result.sideDb[bandIndex(nominal)]);
+    }
+    const auto at44 = measure(test::whiteNoise(44100, 1.0, 0.5, 1), 44100);
+    EXPECT_TRUE(at44.midDb[bandIndex(20000)]);  // straddles Nyquist: measured up to 22.05 kHz
+}
+
+TEST(ThirdOctaveSpectrum, ShortFilesStillReadTheRightLevel) {
+    // 0.25 s is far shorter than one 32768-point frame: one zero-padded frame, normalised by the
+    // window energy it holds.
+    const auto result = measure(test::sine(48000, 1000, 0.25, 0.5, 1), 48000);
+    EXPECT_NEAR(*result.midDb[bandIndex(1000)], toDb(0.5), 0.2);
+}
+
+TEST(ThirdOctaveSpectrum, AnyBlockSplitGivesIdenticalBits) {
+    const AudioBuffer audio = test::pinkNoise(44100, 3.0, 0.5, 2);
+    const auto whole = measure(audio, 44100, audio.numFrames());
+    Random random(3);
+    ThirdOctaveSpectrum spectrum;
+    ASSERT_TRUE(spectrum.prepare(44100, 2).ok());
+    for (std::size_t offset = 0; offset < audio.numFrames();) {
+        const std::size_t count = std::min<std::size_t>(1 + random.next() % 5000, audio.numFrames() - offset);
+        spectrum.process(ConstAudioBlock(audio.block()).slice(offset, count));
+        offset += count;
+    }
+    const auto split = spectrum.finish();
+    EXPECT_EQ(whole.midDb, split.midDb);
+    EXPECT_EQ(whole.sideDb, split.sideDb);
+    EXPECT_EQ(whole.tiltDbPerOctave, split.tiltDbPerOctave);
+}
+
+TEST(ThirdOctaveSpectrum, ResetStartsOver) {
+    const AudioBuffer noise = test::pinkNoise(48000, 2.0, 0.5, 2);
+    ThirdOctaveSpectrum spectrum;
+    ASSERT_TRUE(spectrum.prepare(48000, 2).ok());
+    spectrum.process(test::sine(48000, 500, 1.0, 0.9, 2).block());
+    spectrum.reset();
+    spectrum.process(noise.block());
+    EXPECT_EQ(spectrum.finish().midDb, measure(noise, 48000).midDb);
+}

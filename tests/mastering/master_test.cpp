@@ -1,0 +1,201 @@
+#include "lathe/mastering/master.h"
+
+#include <ebur128.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+#include "lathe/audio_file.h"
+#include "lathe/mastering/report.h"
+#include "lathe/synth/demo_mix.h"
+#include "support/signals.h"
+#include "support/temp_dir.h"
+
+using namespace lathe;
+using namespace lathe::mastering;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Oracle {
+    double integratedLufs;
+    double truePeakDbtp;
+};
+
+// libebur128 as the independent oracle for the delivered file.
+Oracle measureWithLibebur128(const fs::path& path) {
+    auto decoded = readAudioFile(path);
+    EXPECT_TRUE(decoded.ok());
+    const auto& audio = decoded->audio;
+    const int channels = audio.numChannels();
+    ebur128_state* state = ebur128_init(unsigned(channels), unsigned(decoded->info.sampleRate),
+                                        EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+    std::vector<float> interleaved(audio.numFrames() * std::size_t(channels));
+    for (std::size_t i = 0; i < audio.numFrames(); ++i)
+        for (int c = 0; c < channels; ++c) interleaved[i * std::size_t(channels) + std::size_t(c)] = audio.channel(c)[i];
+    ebur128_add_frames_float(state, interleaved.data(), audio.numFrames());
+    Oracle oracle{};
+    ebur128_loudness_global(state, &oracle.integratedLufs);
+    double peak = 0;
+    for (int c = 0; c < channels; ++c) {
+        double p = 0;
+        ebur128_true_peak(state, unsigned(c), &p);
+        peak = std::max(peak, p);
+    }
+    ebur128_destroy(&state);
+    oracle.truePeakDbtp = 20 * std::log10(peak);
+    return oracle;
+}
+
+fs::path writeDemo(const test::TempDir& dir, double seconds = 12.0, double rate = 48000) {
+    synth::DemoMixParams params;
+    params.seconds = seconds;
+    params.sampleRate = rate;
+    const auto mix = synth::makeDemoMix(params);
+    const auto path = dir / "mix.wav";
+    EXPECT_TRUE(writeAudioFile(path, mix.block(), rate, {FileFormat::Wav, SampleEncoding::Pcm24, {}}).ok());
+    return path;
+}
+
+MasterRequest requestFor(const fs::path& in, const fs::path& out, const std::string& target) {
+    MasterRequest request;
+    request.input = in;
+    request.output = out;
+    request.plan.target = parseDeliveryTarget(target).value();
+    return request;
+}
+
+std::string readText(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+class MasterPresets : public ::testing::TestWithParam<const char*> {};
+
+// Every preset: the written file measures (libebur128) within 0.1 LU of the target and at or
+// below the ceiling in true peak.
+TEST_P(MasterPresets, DeliversTheTargetLoudnessUnderTheCeiling) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir);
+    auto request = requestFor(in, dir / "master.wav", GetParam());
+    auto report = masterFile(request);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    const auto oracle = measureWithLibebur128(dir / "master.wav");
+    EXPECT_NEAR(oracle.integratedLufs, report->plan.loudness.plannedLufs, 0.1) << GetParam();
+    EXPECT_LE(oracle.truePeakDbtp, report->plan.limiter.ceilingDbtp + 1e-6) << GetParam();
+    ASSERT_TRUE(report->after.truePeakDbtp.has_value());
+    EXPECT_LE(*report->after.truePeakDbtp, report->plan.limiter.ceilingDbtp + 1e-6);
+    EXPECT_FALSE(report->plan.decisions.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(AllPresets, MasterPresets,
+                         ::testing::Values("streaming", "spotify-loud", "apple", "youtube", "deezer", "cd", "ebu-r128",
+                                           "atsc-a85", "podcast", "-9"));
+
+TEST(Master, CdIs441kHz16BitDitheredAndSixteenBitIsAlwaysDithered) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir);
+    auto report = masterFile(requestFor(in, dir / "cd.wav", "cd"));
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    auto decoded = readAudioFile(dir / "cd.wav");
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->info.sampleRate, 44100);
+    EXPECT_EQ(decoded->info.bitsPerSample, 16);
+    EXPECT_TRUE(report->dithered);
+    // Dither: the quiet head (no drums) has a noise floor, not a staircase: the low bits vary.
+    auto request = requestFor(in, dir / "s16.flac", "streaming");
+    request.encoding = SampleEncoding::Pcm16;
+    auto sixteen = masterFile(request);
+    ASSERT_TRUE(sixteen.ok()) << sixteen.error().message;
+    EXPECT_TRUE(sixteen->dithered);
+}
+
+TEST(Master, IsDeterministic) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir, 6.0);
+    ASSERT_TRUE(masterFile(requestFor(in, dir / "a.wav", "streaming")).ok());
+    ASSERT_TRUE(masterFile(requestFor(in, dir / "b.wav", "streaming")).ok());
+    EXPECT_EQ(readText(dir / "a.wav"), readText(dir / "b.wav"));
+}
+
+TEST(Master, AmountZeroIsOnlyGainAndLimiter) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir, 8.0);
+    auto request = requestFor(in, dir / "plain.wav", "streaming");
+    request.plan.amount = 0.0;
+    auto report = masterFile(request);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_TRUE(report->plan.eq.empty());
+    EXPECT_FALSE(report->plan.glue.enabled);
+    EXPECT_FALSE(report->plan.stereo.enabled);
+    EXPECT_FALSE(report->plan.clipper.enabled);
+}
+
+TEST(Master, RefusesBadInputsWithOneLineErrors) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir, 4.0);
+    auto expectError = [&](const MasterRequest& request, const char* words) {
+        auto report = masterFile(request);
+        ASSERT_FALSE(report.ok()) << words;
+        EXPECT_NE(report.error().message.find(words), std::string::npos) << report.error().message;
+        EXPECT_EQ(report.error().message.find('\n'), std::string::npos);
+    };
+    expectError(requestFor(in, in, "streaming"), "input file");
+    const AudioBuffer silence(2, 48000 * 3);
+    ASSERT_TRUE(writeAudioFile(dir / "silence.wav", silence.block(), 48000, {}).ok());
+    expectError(requestFor(dir / "silence.wav", dir / "o.wav", "streaming"), "nothing to master");
+    const AudioBuffer shortClip = test::sine(48000, 440, 0.5);
+    ASSERT_TRUE(writeAudioFile(dir / "short.wav", shortClip.block(), 48000, {}).ok());
+    expectError(requestFor(dir / "short.wav", dir / "o.wav", "streaming"), "shorter than 1 s");
+    const AudioBuffer surround = test::whiteNoise(48000, 2.0, 0.1, 6);
+    ASSERT_TRUE(writeAudioFile(dir / "surround.wav", surround.block(), 48000, {}).ok());
+    expectError(requestFor(dir / "surround.wav", dir / "o.wav", "streaming"), "--downmix");
+    auto downmixed = requestFor(dir / "surround.wav", dir / "o.wav", "streaming");
+    downmixed.downmix = true;
+    EXPECT_TRUE(masterFile(downmixed).ok());
+    EXPECT_FALSE(fs::exists(dir / "nothing.wav"));
+}
+
+TEST(Master, MonoIsMasteredAsMonoAndLoudInputIsTurnedDown) {
+    test::TempDir dir;
+    AudioBuffer mono = test::pinkNoise(48000, 6.0, 0.9, 1);
+    ASSERT_TRUE(writeAudioFile(dir / "mono.wav", mono.block(), 48000, {}).ok());
+    auto report = masterFile(requestFor(dir / "mono.wav", dir / "m.wav", "apple"));
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    auto decoded = readAudioFile(dir / "m.wav");
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->info.numChannels, 1);
+    EXPECT_TRUE(report->plan.loudness.turnDownOnly);
+    EXPECT_NEAR(measureWithLibebur128(dir / "m.wav").integratedLufs, -16.0, 0.1);
+}
+
+TEST(Master, PreviewRendersTheLoudest30Seconds) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir, 45.0, 44100);
+    auto request = requestFor(in, dir / "preview.wav", "streaming");
+    request.preview = true;
+    auto report = masterFile(request);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    auto decoded = readAudioFile(dir / "preview.wav");
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_NEAR(decoded->info.durationSeconds(), 30.0, 0.01);
+    EXPECT_GT(report->previewStartSeconds, 0.0);  // the quiet intro is skipped
+}
+
+TEST(Master, ReportJsonHasTheSchemaKeys) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir, 6.0);
+    auto report = masterFile(requestFor(in, dir / "r.wav", "streaming"));
+    ASSERT_TRUE(report.ok());
+    ASSERT_TRUE(writeReportJson(*report, dir / "r.json").ok());
+    const auto json = nlohmann::json::parse(readText(dir / "r.json"));
+    for (const char* key : {"target", "before", "after", "plan", "decisions", "loudness_iterations", "warnings", "timing_s"})
+        EXPECT_TRUE(json.contains(key)) << key;
+    EXPECT_TRUE(json["before"].contains("integrated_lufs"));
+    EXPECT_TRUE(json["after"]["true_peak_dbtp"].is_number());
+    for (const auto& d : json["decisions"]) EXPECT_FALSE(d["reason"].get<std::string>().empty());
+}
