@@ -77,7 +77,8 @@ std::string loudnessChart(const HtmlReportContent& c) {
     chart.path(reduceSeries(a.shortTermLufs, a.seriesHopSeconds, 0.0), "short-term", "short-term loudness");
     if (c.before) chart.path(reduceSeries(c.before->shortTermLufs, c.before->seriesHopSeconds, 0.0), "before", "input short-term");
     if (a.integratedLufs) chart.horizontal(*a.integratedLufs, "integrated", "integrated " + number(*a.integratedLufs) + " LUFS");
-    chart.horizontal(c.targetLufs, "target", "target " + number(c.targetLufs) + " LUFS");
+    chart.horizontal(c.targetLufs, "target");
+    chart.text(0.0, c.targetLufs - 2.5, "  target " + number(c.targetLufs) + " LUFS", "note");
     return chart.svg();
 }
 

@@ -12,7 +12,7 @@ namespace lathe::check {
 namespace {
 
 constexpr double kAudibleMarginDb = 6.0;
-constexpr double kMaskedBelowLoudestDb = 30.0;
+constexpr double kMaskedBelowLoudestDb = 20.0;
 constexpr double kLowEndMinShare = 0.05;
 constexpr double kVocalMonoLossLimitDb = 6.0;
 constexpr double kTypicalSideToMidDb = -8.0;
@@ -143,7 +143,7 @@ std::vector<SystemTranslation> evaluateTranslation(const TranslationInput& input
             const double p = (mix.mid[b] + (system.monoSum ? 0.0 : mix.side[b])) * gains[b];
             if (p <= 0.0) continue;
             t.playedBandSplDb[b] = t.playbackSplDb + toDb(p) - programme;
-            loudest = std::max(loudest, *t.playedBandSplDb[b]);
+            if (centreHz(b) >= 200.0 && centreHz(b) <= 5000.0) loudest = std::max(loudest, *t.playedBandSplDb[b]);
         }
         for (std::size_t b = 0; b < kTranslationBands; ++b) {
             if (!t.playedBandSplDb[b]) continue;

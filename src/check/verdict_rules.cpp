@@ -127,8 +127,9 @@ void dynamicsRules(const CheckReport& r, Items& items) {
     }
     if (a.drTt) {
         const double dr = *a.drTt;
-        const Severity s = grade(dr >= 8.0, dr >= 5.0);
-        items.add("dr", "dynamics", s, dr, "DR", format("DR%.0f", dr), ">= DR8 (FAIL <= DR4)",
+        const double passDr = std::round(r.target.plrFloorDb - 1.0);
+        const Severity s = grade(dr >= passDr, dr >= 5.0);
+        items.add("dr", "dynamics", s, dr, "DR", format("DR%.0f", dr), format(">= DR%.0f (FAIL <= DR4)", passDr),
                   s == Severity::pass ? "healthy crest in the loudest blocks"
                                       : (s == Severity::warn ? "low crest factor in the loudest blocks"
                                                              : "crushed: the loudness war's signature"));
@@ -209,7 +210,8 @@ void housekeepingRules(const CheckReport& r, Items& items) {
     if (a.dcOffsetDbfs) {
         const double dc = *a.dcOffsetDbfs;
         const Severity s = grade(dc < -60.0, dc < -40.0);
-        items.add("dc-offset", "housekeeping", s, dc, "dBFS", format("%.1f dBFS", dc), "< -60 dBFS (FAIL >= -40 dBFS)",
+        items.add("dc-offset", "housekeeping", s, dc, "dBFS", dc < -120.0 ? std::string("< -120 dBFS") : format("%.1f dBFS", dc),
+                  "< -60 dBFS (FAIL >= -40 dBFS)",
                   s == Severity::pass ? "no DC offset" : "DC offset: wastes headroom, clicks at edits; high-pass it");
     } else {
         items.add("dc-offset", "housekeeping", Severity::pass, std::nullopt, "dBFS", "none", "< -60 dBFS", "no DC offset");

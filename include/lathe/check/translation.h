@@ -12,7 +12,8 @@
 //  - Audibility: the listener sets the volume so a typical master plays at the system's listening
 //    SPL; this master then plays loudnessVsTypicalLu louder or quieter, at most at the system's
 //    maximum. A band is audible when its SPL is 6 dB over both the threshold of hearing and the
-//    background noise band, and no more than 30 dB under the loudest band played.
+//    background noise band, and no more than 20 dB under the loudest band played between 200 Hz
+//    and 5 kHz (under that the programme's midrange covers it: a phone's 125 Hz, 36 dB down, is gone).
 //  - The low end (bass fundamentals, bands 31.5-125 Hz) translates when a band of it is audible, or
 //    when the upper bass that carries its harmonics is there and audible: upperBassSupportDb, the
 //    power of 160-400 Hz relative to 40-100 Hz, minus the same ratio of the typical master, is at

@@ -19,9 +19,10 @@
 // psr             peak-to-short-term-loudness ratio, defined here as true peak - MAXIMUM short-term
 //                 loudness (3 s window): the PSR of the loudest passage. PASS >= 8 dB, WARN >= 6 dB,
 //                 FAIL below (Ian Shepherd: PSR 8 or more keeps the punch; 6 and under is squashed).
-// dr              TT Dynamic Range (Pleasurize Music Foundation's DR meter): PASS >= 8, WARN 5-7,
-//                 FAIL <= 4 (the meter's own red zone starts at DR7, where loud modern masters sit;
-//                 DR4 and under are the loudness war's casualties).
+// dr              TT Dynamic Range (Pleasurize Music Foundation's DR meter): PASS >= the target's PLR
+//                 floor - 1 (DR8 for streaming, DR7 for CD), WARN from DR5, FAIL <= DR4 (the meter's
+//                 own red zone starts at DR7, where loud modern masters sit; DR4 and under are the
+//                 loudness war's casualties).
 // tonal-low       mean balance deviation over 63-250 Hz: > +4 dB boomy, < -4 dB thin (WARN);
 // tonal-high      mean over 5-12.5 kHz: > +4 dB bright, < -4 dB dark (WARN);
 // tonal-harsh     mean over 2-5 kHz: > +4 dB harsh (WARN). Any of them beyond 10 dB: FAIL.
