@@ -9,10 +9,7 @@
 #include <numbers>
 #include <set>
 
-#include "lathe/dsp/biquad.h"
-#include "lathe/dsp/biquad_design.h"
 #include "lathe/dsp/dither.h"
-#include "lathe/synth/demo_mix.h"
 #include "support/masters.h"
 #include "support/signals.h"
 
@@ -22,23 +19,8 @@ namespace {
 constexpr double kRate = 44100.0;
 constexpr double kSeconds = 20.0;
 
-void filter(AudioBuffer& audio, const dsp::BiquadCascade& cascade) {
-    dsp::MultichannelBiquadFilter f(cascade, audio.numChannels());
-    f.process(audio.block());
-}
-
-// The demo mix, tidied by simple means into a balanced mix: DC removed (20 Hz high-pass), its
-// boomy low end cut (-10 dB shelf at 150 Hz, unless `cutLowEnd` is false), its bright hats tamed
-// (-4 dB shelf at 7 kHz).
-AudioBuffer balancedDemoMix(double rate, const synth::DemoMixParams& variant = {}, bool cutLowEnd = true) {
-    synth::DemoMixParams params = variant;
-    params.sampleRate = rate;
-    params.seconds = kSeconds;
-    AudioBuffer mix = synth::makeDemoMix(params);
-    filter(mix, dsp::butterworthHighPass(2, 20.0, rate));
-    if (cutLowEnd) filter(mix, dsp::lowShelf(150.0, -10.0, dsp::kButterworthQ, rate));
-    filter(mix, dsp::highShelf(7000.0, -4.0, dsp::kButterworthQ, rate));
-    return mix;
+AudioBuffer balancedDemoMix(double rate, bool sineBass = false, double transpose = 0.0, bool cutLowEnd = true) {
+    return test::balancedDemoMix(rate, kSeconds, sineBass, transpose, cutLowEnd);
 }
 
 // A clean master: the balanced demo mix at -14 LUFS, true peak under -1.5 dBTP.
@@ -174,10 +156,8 @@ TEST(CheckDefects, PhaseInvertedChannel) {
 }
 
 TEST(CheckDefects, BassOnlyBelowSixtyHertz) {
-    synth::DemoMixParams variant;
-    variant.sineBass = true;               // no harmonics
-    variant.bassTransposeSemitones = -14;  // roots 39-58 Hz
-    AudioBuffer sub = balancedDemoMix(kRate, variant, false);
+    // A sine bass (no harmonics) 14 semitones down (roots 39-58 Hz), low end not cut.
+    AudioBuffer sub = balancedDemoMix(kRate, true, -14.0, false);
     test::makeMaster(sub, kRate, -14.0, -1.5);
     const auto report = check(sub, formatOf(sub, kRate));
     // The sub-heavy low end also reads boomy and loses level on small speakers: WARNs, no FAIL.

@@ -6,6 +6,7 @@
 
 #include "check/codec_roundtrip.h"
 #include "check/delay_estimate.h"
+#include "support/masters.h"
 #include "support/signals.h"
 
 namespace lathe::check {
@@ -83,6 +84,42 @@ TEST(CodecPreview, CodingErrorAndDelayAreSane) {
     }
     // 320 kbps MP3 codes more accurately than 128 kbps.
     EXPECT_LT(preview->results[1].codingErrorToSignalDb, preview->results[0].codingErrorToSignalDb);
+}
+
+// The check Apple's afclip does: a dense, loud master (pink noise limited to -7 LUFS at -0.1 dBTP,
+// the density of a loud modern master) clips after MP3 coding: the encoder's quantisation noise and
+// band-limiting push peaks over full scale. The same master 1.4 dB lower (-1.5 dBTP) comes through
+// clean. (The demo mix at the same settings rises less: its peaks are kick drums, little changed by
+// the codec; see the printed figures.)
+TEST(CodecPreview, FindsTheOversAnMp3EncodeCreatesFromAHotMaster) {
+    AudioBuffer hot = test::pinkNoise(kRate, 15.0, 0.5, 2, 3);
+    test::makeMaster(hot, kRate, -7.0, -0.1);
+    ASSERT_LE(test::truePeakDbtp(hot.block(), kRate), -0.1);
+    ASSERT_GT(test::truePeakDbtp(hot.block(), kRate), -0.4);
+    CodecPreviewOptions options;
+    options.settings = {defaultCodecSettings()[0], defaultCodecSettings()[1]};  // MP3 128 and 320 kbps
+
+    auto preview = previewCodecs(hot.block(), kRate, options);
+    ASSERT_TRUE(preview.ok());
+    const auto& mp3 = preview->results[0];
+    ASSERT_TRUE(mp3.available) << mp3.error;
+    EXPECT_GT(mp3.decodedTruePeakDbtp, 0.0);
+    EXPECT_GT(mp3.clippedSamples + mp3.interSampleOvers, 0);
+
+    AudioBuffer safe = test::copyOf(hot.block());
+    test::applyGainDb(safe, -1.5 - test::truePeakDbtp(hot.block(), kRate));
+    ASSERT_NEAR(test::truePeakDbtp(safe.block(), kRate), -1.5, 0.01);
+    auto safePreview = previewCodecs(safe.block(), kRate, options);
+    ASSERT_TRUE(safePreview.ok());
+    for (const auto& r : safePreview->results) {
+        EXPECT_EQ(r.clippedSamples, 0) << r.id;
+        EXPECT_EQ(r.interSampleOvers, 0) << r.id;
+        EXPECT_LT(r.decodedTruePeakDbtp, 0.0) << r.id;
+    }
+    std::printf("MP3 128 kbps: master -0.1 dBTP decodes at %+.2f dBTP (%lld clipped samples, %lld inter-sample overs); "
+                "at -1.5 dBTP: %+.2f dBTP\n",
+                mp3.decodedTruePeakDbtp, static_cast<long long>(mp3.clippedSamples), static_cast<long long>(mp3.interSampleOvers),
+                safePreview->results[0].decodedTruePeakDbtp);
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 
 #include "lathe/analysis/loudness_meter.h"
 #include "lathe/analysis/true_peak_meter.h"
+#include "lathe/dsp/biquad.h"
+#include "lathe/dsp/biquad_design.h"
+#include "lathe/synth/demo_mix.h"
 
 namespace lathe::test {
 
@@ -106,6 +109,23 @@ void makeMaster(AudioBuffer& audio, double sampleRate, double targetLufs, double
         if (peak <= ceilingDbtp) return;
         sampleCeilingDb -= (peak - ceilingDbtp) + 0.1;
     }
+}
+
+AudioBuffer balancedDemoMix(double sampleRate, double seconds, bool sineBass, double bassTransposeSemitones, bool cutLowEnd) {
+    synth::DemoMixParams params;
+    params.sampleRate = sampleRate;
+    params.seconds = seconds;
+    params.sineBass = sineBass;
+    params.bassTransposeSemitones = bassTransposeSemitones;
+    AudioBuffer mix = synth::makeDemoMix(params);
+    const auto filter = [&](const dsp::BiquadCascade& cascade) {
+        dsp::MultichannelBiquadFilter f(cascade, mix.numChannels());
+        f.process(mix.block());
+    };
+    filter(dsp::butterworthHighPass(2, 20.0, sampleRate));
+    if (cutLowEnd) filter(dsp::lowShelf(150.0, -10.0, dsp::kButterworthQ, sampleRate));
+    filter(dsp::highShelf(7000.0, -4.0, dsp::kButterworthQ, sampleRate));
+    return mix;
 }
 
 }  // namespace lathe::test

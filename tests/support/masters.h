@@ -25,4 +25,10 @@ void makeMaster(AudioBuffer& audio, double sampleRate, double targetLufs, double
 // Multiplies by 10^(db/20).
 void applyGainDb(AudioBuffer& audio, double db);
 
+// The demo mix (lathe::synth::makeDemoMix with `variant`'s bass options), tidied by simple means into
+// a balanced mix: DC removed (20 Hz high-pass), its boomy low end cut (-10 dB shelf at 150 Hz,
+// unless `cutLowEnd` is false), its bright hats tamed (-4 dB shelf at 7 kHz).
+AudioBuffer balancedDemoMix(double sampleRate, double seconds, bool sineBass = false, double bassTransposeSemitones = 0.0,
+                            bool cutLowEnd = true);
+
 }  // namespace lathe::test
