@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "lathe/analysis/analyzer.h"
+#include "lathe/analysis/loudness_meter.h"
+#include "support/signals.h"
 #include "lathe/mastering/tonal_balance.h"
 #include <stdexcept>
 
@@ -125,6 +127,42 @@ TEST(Translation, BandGainMatchesTheResponseInFlatRegions) {
     const auto [lo, hi] = thirdOctaveEdgesHz(17);
     EXPECT_NEAR(lo, 891.25, 0.01);
     EXPECT_NEAR(hi, 1122.02, 0.01);
+}
+
+// The spectral estimate of the loudness change against the real thing: stereo pink noise played
+// through each system's digital filter (mono systems: the mid on both speakers), measured with the
+// BS.1770 meter, and analysed into bands by the analyzer.
+TEST(Translation, LoudnessChangeMatchesATimeDomainMeasurement) {
+    constexpr double kRate = 48000.0;
+    const AudioBuffer noise = test::pinkNoise(kRate, 20.0, 0.3, 2, 17);
+    const auto measure = [&](const AudioBuffer& audio) {
+        analysis::LoudnessMeter meter;
+        EXPECT_TRUE(meter.prepare(kRate, 2, {}).ok());
+        meter.process(audio.block());
+        return *meter.result().integratedLufs;
+    };
+    analysis::Analyzer analyzer;
+    ASSERT_TRUE(analyzer.prepare(kRate, 2).ok());
+    analyzer.process(noise.block());
+    const auto a = analyzer.finish();
+    TranslationInput in;
+    in.midDb = a.thirdOctaveMidDb;
+    in.sideDb = a.thirdOctaveSideDb;
+    const auto estimates = evaluateTranslation(in);
+    const double original = measure(noise);
+    for (std::size_t s = 0; s < playbackSystems().size(); ++s) {
+        const auto& system = playbackSystems()[s];
+        AudioBuffer played = test::copyOf(noise.block());
+        if (system.monoSum)
+            for (std::size_t i = 0; i < played.numFrames(); ++i) {
+                const float mid = 0.5f * (played.channel(0)[i] + played.channel(1)[i]);
+                played.channel(0)[i] = played.channel(1)[i] = mid;
+            }
+        dsp::MultichannelBiquadFilter filter(system.digitalResponse(kRate), 2);
+        filter.process(played.block());
+        const double measured = measure(played) - original;
+        EXPECT_NEAR(estimates[s].loudnessChangeLu, measured, 0.3) << system.id;
+    }
 }
 
 }  // namespace
