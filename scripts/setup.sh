@@ -12,8 +12,12 @@ packages=(
   g++ cmake ninja-build pkg-config
   libsndfile1-dev libsoxr-dev libfftw3-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libebur128-dev
+  libavcodec-dev libavutil-dev
   sox ffmpeg
 )
+# Extra packages a caller needs on top (scripts/test.sh asks for chromium, for the HTML report test).
+read -r -a extra_packages <<< "${LATHE_EXTRA_PACKAGES:-}"
+packages+=("${extra_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
+# The HTML report test opens the report in headless Chromium (it skips, saying so, without it).
+export LATHE_EXTRA_PACKAGES="${LATHE_EXTRA_PACKAGES:-} chromium"
 
 "$root/scripts/setup.sh" "$root/build" Release
 echo "== lathe tests (Release)"

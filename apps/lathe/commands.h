@@ -18,5 +18,6 @@ int reportError(const std::string& message, int code = 1);
 void registerDemoMixCommand(CLI::App& app, CommandContext& context);
 void registerAnalyzeCommand(CLI::App& app, CommandContext& context);
 void registerMasterCommand(CLI::App& app, CommandContext& context);
+void registerCheckCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace lathe::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     lathe::cli::registerDemoMixCommand(app, context);
     lathe::cli::registerAnalyzeCommand(app, context);
     lathe::cli::registerMasterCommand(app, context);
+    lathe::cli::registerCheckCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

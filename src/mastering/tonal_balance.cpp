@@ -16,13 +16,20 @@ double targetBalanceDb(double f) noexcept {
 }
 
 std::array<std::optional<double>, kBands> balanceDeviationDb(const std::vector<std::optional<double>>& bandsDb) {
+    std::vector<std::optional<double>> target(kBands);
+    for (std::size_t b = 0; b < kBands; ++b) target[b] = targetBalanceDb(analysis::kThirdOctaveCentresHz[b]);
+    return balanceDeviationDb(bandsDb, target);
+}
+
+std::array<std::optional<double>, kBands> balanceDeviationDb(const std::vector<std::optional<double>>& bandsDb,
+                                                             const std::vector<std::optional<double>>& targetBandsDb) {
     std::array<std::optional<double>, kBands> raw{};
     double offsetSum = 0.0;
     int offsetCount = 0;
-    for (std::size_t b = 0; b < kBands && b < bandsDb.size(); ++b) {
-        if (!bandsDb[b] || *bandsDb[b] < -100.0) continue;
+    for (std::size_t b = 0; b < kBands && b < bandsDb.size() && b < targetBandsDb.size(); ++b) {
+        if (!bandsDb[b] || *bandsDb[b] < -100.0 || !targetBandsDb[b] || *targetBandsDb[b] < -100.0) continue;
         const double f = analysis::kThirdOctaveCentresHz[b];
-        raw[b] = *bandsDb[b] - targetBalanceDb(f);
+        raw[b] = *bandsDb[b] - *targetBandsDb[b];
         if (f >= 100.0 && f <= 4000.0) {
             offsetSum += *raw[b];
             ++offsetCount;

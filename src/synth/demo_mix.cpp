@@ -118,6 +118,21 @@ void addSawNote(Bus& bus, double startSeconds, double seconds, double note, doub
     }
 }
 
+// Sine note with the bass's envelope (attack, hold, release): a bass without harmonics (test variant).
+void addSineNote(Bus& bus, double startSeconds, double seconds, double note, double gain, double attackSeconds,
+                 double releaseSeconds) {
+    const auto start = std::size_t(startSeconds * bus.rate);
+    const auto length = std::size_t((seconds + releaseSeconds) * bus.rate);
+    const double hz = midiToHz(note);
+    for (std::size_t i = 0; i < length; ++i) {
+        const double t = double(i) / bus.rate;
+        double envelope = std::min(1.0, t / attackSeconds);
+        if (t > seconds) envelope *= std::exp(-(t - seconds) / (releaseSeconds / 4.0));
+        const double s = gain * envelope * std::sin(kTwoPi * hz * t);
+        bus.add(start + i, s, s);
+    }
+}
+
 void addLeadNote(Bus& bus, double startSeconds, double seconds, double note, double gain) {
     const auto start = std::size_t(startSeconds * bus.rate);
     const auto length = std::size_t((seconds + 0.15) * bus.rate);
@@ -168,8 +183,10 @@ AudioBuffer makeDemoMix(const DemoMixParams& params) {
             for (int e = 0; e < 2; ++e) addHat(drums, random, t + e * beat / 2, e ? 0.12 : 0.18, 0.25);
         }
         for (int e = 0; e < 8; ++e) {
-            const double octave = (e % 4 == 3) ? 12.0 : 0.0;
-            if (!intro) addSawNote(music, t0 + e * beat / 2, beat / 2 * 0.8, roots[chord] + octave, 0.33, 380.0, 3.0, 0.0, 0.004, 0.05);
+            const double octave = (e % 4 == 3 && !params.sineBass) ? 12.0 : 0.0;
+            const double note = roots[chord] + octave + params.bassTransposeSemitones;
+            if (!intro && params.sineBass) addSineNote(music, t0 + e * beat / 2, beat / 2 * 0.8, note, 0.33, 0.004, 0.05);
+            else if (!intro) addSawNote(music, t0 + e * beat / 2, beat / 2 * 0.8, note, 0.33, 380.0, 3.0, 0.0, 0.004, 0.05);
         }
         for (double note : triads[chord])
             addSawNote(music, t0, bar * 0.98, note, 0.075, 2200.0, 9.0, 0.0, 0.12, 0.4);

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "lathe/audio_file.h"
+#include "support/cli_run.h"
 #include "support/signals.h"
 #include "util/random.h"
 #include "support/temp_dir.h"
@@ -22,38 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-    [[nodiscard]] std::vector<std::string> errLines() const {
-        std::vector<std::string> lines;
-        std::istringstream stream(err);
-        for (std::string line; std::getline(stream, line);) lines.push_back(line);
-        return lines;
-    }
-};
-
-std::string quote(const std::string& text) { return "'" + text + "'"; }
-
-CliRun runLathe(const test::TempDir& dir, const std::string& arguments) {
-    const char* cli = std::getenv("LATHE_CLI");
-    EXPECT_NE(cli, nullptr) << "LATHE_CLI is not set (run through ctest)";
-    CliRun run;
-    if (!cli) return run;
-    const fs::path errPath = dir / "stderr.txt";
-    const std::string command = quote(cli) + " " + arguments + " 2>" + quote(errPath.string());
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return run;
-    char buffer[4096];
-    std::size_t got = 0;
-    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, got);
-    const int status = pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream errFile(errPath);
-    run.err.assign(std::istreambuf_iterator<char>(errFile), std::istreambuf_iterator<char>());
-    return run;
-}
+// The shared runner (tests/support/cli_run.h).
+using test::CliRun;
+using test::runLathe;
+std::string quote(const std::string& text) { return test::shellQuote(text); }
 
 fs::path writeWav(const test::TempDir& dir, const std::string& name, const AudioBuffer& audio, double rate,
                   SampleEncoding encoding = SampleEncoding::Pcm24) {

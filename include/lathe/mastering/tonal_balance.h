@@ -25,6 +25,10 @@ double targetBalanceDb(double frequencyHz) noexcept;
 // the mix has too MUCH energy there. Bands the mix lacks (null, below -100 dB) are nullopt.
 // Levels are aligned by the mean over 100 Hz - 4 kHz; the result is smoothed over +-1/3 octave.
 std::array<std::optional<double>, kBands> balanceDeviationDb(const std::vector<std::optional<double>>& bandsDb);
+// The same against another target (e.g. a reference track's bands, in the analyzer's dB): bands
+// the target lacks (null, below -100 dB) are nullopt too.
+std::array<std::optional<double>, kBands> balanceDeviationDb(const std::vector<std::optional<double>>& bandsDb,
+                                                             const std::vector<std::optional<double>>& targetBandsDb);
 
 // Least-squares slope (dB per octave) of band levels over [loHz, hiHz]; nullopt if < 3 bands.
 std::optional<double> bandSlopeDbPerOctave(const std::vector<std::optional<double>>& bandsDb, double loHz, double hiHz);

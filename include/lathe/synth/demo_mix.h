@@ -11,6 +11,10 @@ struct DemoMixParams {
     double sampleRate = 48000.0;
     double seconds = 30.0;
     double peakDbfs = -6.0;
+    // Test variants (the defaults give the demo mix): a pure sine bass on the chord roots (no
+    // harmonics, no octave jumps), and the bass transposed.
+    bool sineBass = false;
+    double bassTransposeSemitones = 0.0;
 };
 
 AudioBuffer makeDemoMix(const DemoMixParams& params = {});
