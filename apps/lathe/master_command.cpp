@@ -1,6 +1,8 @@
 // `lathe master IN -o OUT [--target PRESET|LUFS] [--ceiling DBTP] [--intent TEXT] [--amount PCT]
 //   [--format wav|aiff|flac] [--bit-depth 16|24|32f] [--sample-rate HZ] [--report FILE.json] [--preview]
 //   [--dynamics normal|loud] [--downmix] [--quiet]`
+#include <lathe/check/check.h>
+#include <lathe/check/html_report.h>
 #include <lathe/mastering/master.h>
 #include <lathe/mastering/report.h>
 
@@ -14,7 +16,7 @@ namespace lathe::cli {
 namespace {
 
 struct MasterOptions {
-    std::string input, output, target = "streaming", intent, format, bitDepth, report, dynamics = "normal";
+    std::string input, output, target = "streaming", intent, format, bitDepth, report, reportHtml, dynamics = "normal";
     std::optional<double> ceiling, sampleRate;
     double amountPercent = 100.0;
     bool preview = false, downmix = false, quiet = false;
@@ -47,6 +49,19 @@ void printSummary(const mastering::MasterReport& report) {
     for (const auto& w : report.warnings) std::printf("  warning: %s\n", w.c_str());
 }
 
+// The visual report of a master: `lathe check` of the delivered file, with the input overlaid.
+Status writeMasterHtml(const mastering::MasterReport& report, const MasterOptions& o) {
+    check::CheckOptions options;
+    options.target = report.target;
+    options.ceilingDbtp = report.plan.limiter.ceilingDbtp;
+    auto checked = check::checkFile(report.output, options);
+    if (!checked) return checked.error();
+    auto content = check::htmlContentFor(*checked, &report.before);
+    content.title = "lathe master";
+    content.subtitle = report.input + " -> " + report.output + " (" + report.target.name + ")";
+    return check::writeHtmlReport(o.reportHtml, content, {report.input, report.output});
+}
+
 }  // namespace
 
 void registerMasterCommand(CLI::App& app, CommandContext& context) {
@@ -63,6 +78,7 @@ void registerMasterCommand(CLI::App& app, CommandContext& context) {
     command->add_option("--bit-depth", o->bitDepth, "16 (dithered), 24 (default) or 32f")->check(CLI::IsMember({"16", "24", "32f"}));
     command->add_option("--sample-rate", o->sampleRate, "Output sample rate in Hz (default: the input's)")->check(CLI::Range(8000.0, 384000.0));
     command->add_option("--report", o->report, "Write the full report as JSON");
+    command->add_option("--report-html", o->reportHtml, "Write the visual report (the check of the master, input overlaid)");
     command->add_flag("--preview", o->preview, "Render only the loudest 30 seconds");
     command->add_option("--dynamics", o->dynamics, "normal (keep the PLR floor) or loud (allow going past it)")
         ->check(CLI::IsMember({"normal", "loud"}));
@@ -85,6 +101,7 @@ void registerMasterCommand(CLI::App& app, CommandContext& context) {
         request.preview = o->preview;
         request.downmix = o->downmix;
         request.sampleRateHz = o->sampleRate;
+        request.recordSeries = !o->reportHtml.empty();
         if (o->format == "wav") request.format = FileFormat::Wav;
         if (o->format == "aiff") request.format = FileFormat::Aiff;
         if (o->format == "flac") request.format = FileFormat::Flac;
@@ -98,6 +115,12 @@ void registerMasterCommand(CLI::App& app, CommandContext& context) {
         }
         if (!o->report.empty()) {
             if (auto status = mastering::writeReportJson(*report, o->report); !status) {
+                context.exitCode = reportError(status.error().message);
+                return;
+            }
+        }
+        if (!o->reportHtml.empty()) {
+            if (auto status = writeMasterHtml(*report, *o); !status) {
                 context.exitCode = reportError(status.error().message);
                 return;
             }

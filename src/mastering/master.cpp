@@ -165,7 +165,7 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         report.previewSeconds = double(count) / inputRate;
         audio = sliceCopy(audio.block(), first, count);
     }
-    report.before = analyzeBuffer(audio.block(), inputRate, report.input, false);
+    report.before = analyzeBuffer(audio.block(), inputRate, report.input, request.recordSeries);
     if (!report.before.integratedLufs)
         return fileError(request.input, "is silent (no block above the -70 LUFS gate): nothing to master");
     report.timing.analyzeSeconds = secondsSince(phase);

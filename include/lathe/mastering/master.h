@@ -27,6 +27,7 @@ struct MasterRequest {
     std::optional<double> sampleRateHz;      // default: the target's, else the input's
     bool preview = false;                    // only the loudest 30 s
     bool downmix = false;                    // allow > 2 channels (ITU-R BS.775 downmix to stereo)
+    bool recordSeries = false;               // keep the 10 ms loudness series of the input analysis (for plots)
 };
 
 struct LoudnessIteration {
