@@ -35,7 +35,7 @@ for ((i = 0; i < runs; i++)); do
 done
 echo "file: $file (240 s, 44.1 kHz 24-bit stereo)"
 echo "runs: best of $runs, pinned to CPU 0; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-44s %8s %10s\n' "" "wall s" "ratio"
+printf '%-44s %8s %12s\n' "" "wall s" "lathe ÷ this"
 printf '%-44s %8.3f %10s\n' "lathe check (5 codec previews)" "$best_check" "1.00"
 printf '%-44s %8.3f %10.2f\n' "ffmpeg ebur128 (loudness + true peak)" "$best_loudness" "$(awk -v a="$best_check" -v b="$best_loudness" 'BEGIN {print a / b}')"
 printf '%-44s %8.3f %10.2f\n' "ffmpeg LAME 320 kbps, whole track" "$best_mp3" "$(awk -v a="$best_check" -v b="$best_mp3" 'BEGIN {print a / b}')"

@@ -19,6 +19,7 @@ mastering::DeliveryTarget streamingTarget() {
     return target ? target.value() : mastering::DeliveryTarget{};
 }
 
+// Side over mid power of the bands up to 125 Hz; nullopt for mono files and when there is no bass.
 std::optional<double> lowFrequencySideToMid(const analysis::Analysis& a) {
     double mid = 0.0, side = 0.0;
     for (std::size_t b = 0; b < a.thirdOctaveMidDb.size() && b < a.thirdOctaveSideDb.size(); ++b) {
@@ -26,9 +27,8 @@ std::optional<double> lowFrequencySideToMid(const analysis::Analysis& a) {
         if (a.thirdOctaveMidDb[b]) mid += std::pow(10.0, *a.thirdOctaveMidDb[b] / 10.0);
         if (a.thirdOctaveSideDb[b]) side += std::pow(10.0, *a.thirdOctaveSideDb[b] / 10.0);
     }
-    if (mid <= 0.0 || side <= 0.0) return std::nullopt;
-    if (mid < 1e-10 && side < 1e-10) return std::nullopt;  // no bass at all (below -100 dB)
-    return 10.0 * std::log10(side / mid);
+    if (mid + side < 1e-10) return std::nullopt;  // under -100 dB: no bass to judge
+    return 10.0 * std::log10(std::max(side, 1e-20) / std::max(mid, 1e-20));
 }
 
 // The balance curve drawn behind the mix: target (or reference) band levels shifted by the same

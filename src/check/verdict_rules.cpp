@@ -41,7 +41,8 @@ void loudnessRules(const CheckReport& r, Items& items) {
     const auto& target = r.target;
     if (!a.integratedLufs) {
         items.add("loudness", "loudness", Severity::fail, std::nullopt, "LUFS", "undefined",
-                  format("%.1f LUFS", target.integratedLufs), "silent: no block passes the -70 LUFS gate");
+                  format("%.1f LUFS", target.integratedLufs),
+                  "silent or shorter than 400 ms: no loudness block passes the -70 LUFS gate");
         return;
     }
     const double deviation = *a.integratedLufs - target.integratedLufs;
@@ -312,13 +313,24 @@ Verdict evaluateVerdict(const CheckReport& report) {
     Items items;
     loudnessRules(report, items);
     peakRules(report, items);
-    dynamicsRules(report, items);
-    tonalRule(report, items, "tonal-low", 63.0, 250.0, "boomy", "thin");
-    tonalRule(report, items, "tonal-high", 5000.0, 12500.0, "bright", "dark");
-    tonalRule(report, items, "tonal-harsh", 2000.0, 5000.0, "harsh", nullptr);
-    stereoRules(report, items);
+    // Without programme loudness (silence, or noise under the -70 LUFS gate) the judgements of
+    // dynamics, balance, stereo image and translation have nothing to judge.
+    const bool programme = report.analysis.integratedLufs.has_value();
+    if (programme) {
+        dynamicsRules(report, items);
+        tonalRule(report, items, "tonal-low", 63.0, 250.0, "boomy", "thin");
+        tonalRule(report, items, "tonal-high", 5000.0, 12500.0, "bright", "dark");
+        tonalRule(report, items, "tonal-harsh", 2000.0, 5000.0, "harsh", nullptr);
+        stereoRules(report, items);
+    } else {
+        for (const auto& [id, category] : {std::pair{"plr", "dynamics"}, {"psr", "dynamics"}, {"dr", "dynamics"},
+                                           {"tonal-low", "tonal"}, {"tonal-high", "tonal"}, {"tonal-harsh", "tonal"},
+                                           {"phase-correlation", "stereo"}})
+            items.add(id, category, Severity::pass, std::nullopt, "", "n/a", "a programme over -70 LUFS",
+                      "nothing to judge: no programme loudness");
+    }
     housekeepingRules(report, items);
-    translationRules(report, items);
+    if (programme) translationRules(report, items);
     codecRules(report, items);
     return items.take();
 }

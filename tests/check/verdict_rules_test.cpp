@@ -65,9 +65,19 @@ TEST(VerdictRules, LoudnessTolerancesFollowTheTarget) {
     cd.format.bitsPerSample = 16;
     cd.analysis.integratedLufs = -18.0;
     EXPECT_EQ(severity(evaluateVerdict(cd), "loudness"), Severity::warn);
-    // Silence has no loudness: FAIL.
+    // Silence has no loudness: FAIL, and nothing else about the programme is judged.
     r.analysis.integratedLufs.reset();
-    EXPECT_EQ(severity(evaluateVerdict(r), "loudness"), Severity::fail);
+    r.analysis.drTt = 2.0;
+    r.psrDb = 3.0;
+    r.translation.resize(6);
+    r.translation[0].systemId = "phone";
+    r.translation[0].problems = {"vocal range masked"};
+    const auto silent = evaluateVerdict(r);
+    EXPECT_EQ(severity(silent, "loudness"), Severity::fail);
+    EXPECT_EQ(severity(silent, "dr"), Severity::pass);
+    EXPECT_EQ(severity(silent, "psr"), Severity::pass);
+    EXPECT_EQ(silent.find("translation-phone"), nullptr);
+    EXPECT_EQ(silent.idsWith(Severity::fail), std::vector<std::string>{"loudness"});
 }
 
 TEST(VerdictRules, PlatformShortfallWarns) {
