@@ -71,16 +71,21 @@ void Crossover::process(AudioBlock block) noexcept {
     std::array<AudioBlock, kMaxBands> bands;
     for (std::size_t j = 0; j < scratch_.size(); ++j) bands[j] = scratch_[j].block().slice(0, n);
     split(block, std::span<const AudioBlock>(bands.data(), scratch_.size()));
-    for (int c = 0; c < block.numChannels(); ++c) {
-        float* out = block.channelData(c);
-        if (params_.soloBand >= 0) {
-            std::copy_n(bands[static_cast<std::size_t>(params_.soloBand)].channelData(c), n, out);
+    sumBands(std::span<const AudioBlock>(bands.data(), scratch_.size()), block, params_.soloBand);
+}
+
+void Crossover::sumBands(std::span<const AudioBlock> bands, AudioBlock output, int soloBand) noexcept {
+    const std::size_t n = output.numFrames();
+    for (int c = 0; c < output.numChannels(); ++c) {
+        float* out = output.channelData(c);
+        if (soloBand >= 0) {
+            std::copy_n(bands[static_cast<std::size_t>(soloBand)].channelData(c), n, out);
             continue;
         }
         std::fill_n(out, n, 0.0f);
-        for (std::size_t j = 0; j < scratch_.size(); ++j) {
-            const float* band = bands[j].channelData(c);
-            for (std::size_t i = 0; i < n; ++i) out[i] += band[i];
+        for (const AudioBlock& band : bands) {
+            const float* in = band.channelData(c);
+            for (std::size_t i = 0; i < n; ++i) out[i] += in[i];
         }
     }
 }

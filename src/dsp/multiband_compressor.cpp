@@ -54,18 +54,7 @@ void MultibandCompressor::process(AudioBlock block) noexcept {
     for (std::size_t j = 0; j < numBands; ++j) bands[j] = bandBuffers_[j].block().slice(0, n);
     crossover_.split(block, std::span<const AudioBlock>(bands.data(), numBands));
     for (std::size_t j = 0; j < numBands; ++j) compressors_[j].process(bands[j]);
-    for (int c = 0; c < block.numChannels(); ++c) {
-        float* out = block.channelData(c);
-        if (params_.soloBand >= 0) {
-            std::copy_n(bands[static_cast<std::size_t>(params_.soloBand)].channelData(c), n, out);
-            continue;
-        }
-        std::fill_n(out, n, 0.0f);
-        for (std::size_t j = 0; j < numBands; ++j) {
-            const float* band = bands[j].channelData(c);
-            for (std::size_t i = 0; i < n; ++i) out[i] += band[i];
-        }
-    }
+    Crossover::sumBands(std::span<const AudioBlock>(bands.data(), numBands), block, params_.soloBand);
 }
 
 }  // namespace lathe::dsp

@@ -66,6 +66,8 @@ public:
     [[nodiscard]] int numBands() const noexcept { return params_.numBands; }
     // Writes band j of `input` into bands[j] (numBands() blocks shaped like `input`; none may alias it).
     void split(ConstAudioBlock input, std::span<const AudioBlock> bands) noexcept;
+    // output = the sum of `bands`, or band `soloBand` alone when soloBand >= 0 (output may alias none of them).
+    static void sumBands(std::span<const AudioBlock> bands, AudioBlock output, int soloBand) noexcept;
     // Analytic complex response of band j at frequencyHz, including the latency; valid after prepare().
     [[nodiscard]] std::complex<double> bandResponse(int band, double frequencyHz) const noexcept;
 
