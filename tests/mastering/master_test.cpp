@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "lathe/audio_file.h"
+#include "lathe/check/truncation_detector.h"
 #include "lathe/mastering/report.h"
 #include "lathe/synth/demo_mix.h"
 #include "support/signals.h"
@@ -105,13 +106,29 @@ TEST(Master, CdIs441kHz16BitDitheredAndSixteenBitIsAlwaysDithered) {
     ASSERT_TRUE(decoded.ok());
     EXPECT_EQ(decoded->info.sampleRate, 44100);
     EXPECT_EQ(decoded->info.bitsPerSample, 16);
-    EXPECT_TRUE(report->dithered);
-    // Dither: the quiet head (no drums) has a noise floor, not a staircase: the low bits vary.
-    auto request = requestFor(in, dir / "s16.flac", "streaming");
+
+    // Measured, not taken from the report: a mix that fades to a very low level, mastered to
+    // 16 bits, must show a dither noise floor in its quiet tail (the check module's truncation
+    // detector finds the undithered staircase otherwise).
+    synth::DemoMixParams params;
+    params.seconds = 6.0;
+    AudioBuffer mix = synth::makeDemoMix(params);
+    const AudioBuffer tail = test::sine(48000, 220, 6.0, 1.0, 2);
+    AudioBuffer fading = test::concat(mix, tail);
+    for (int c = 0; c < 2; ++c)
+        for (std::size_t i = mix.numFrames(); i < fading.numFrames(); ++i)
+            fading.channel(c)[i] *= float(0.5 * std::pow(10.0, -5.0 * double(i - mix.numFrames()) / 288000.0));
+    ASSERT_TRUE(writeAudioFile(dir / "fade.wav", fading.block(), 48000, {FileFormat::Wav, SampleEncoding::Float32, {}}).ok());
+    auto request = requestFor(dir / "fade.wav", dir / "s16.flac", "streaming");
     request.encoding = SampleEncoding::Pcm16;
     auto sixteen = masterFile(request);
     ASSERT_TRUE(sixteen.ok()) << sixteen.error().message;
-    EXPECT_TRUE(sixteen->dithered);
+    auto written = readAudioFile(dir / "s16.flac");
+    ASSERT_TRUE(written.ok());
+    const auto truncation = check::detectTruncation(written->audio.block());
+    EXPECT_TRUE(truncation.reduced);
+    EXPECT_GT(truncation.judgedBlocks, 10);
+    EXPECT_EQ(truncation.state, check::DitherState::dithered) << check::ditherStateName(truncation.state);
 }
 
 TEST(Master, IsDeterministic) {
