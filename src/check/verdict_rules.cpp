@@ -301,6 +301,9 @@ void codecRules(const CheckReport& r, Items& items) {
                             static_cast<long long>(c.clippedSamples), static_cast<long long>(c.interSampleOvers),
                             c.decodedTruePeakDbtp,
                             std::floor((c.inputTruePeakDbtp - c.decodedTruePeakDbtp - 0.1) * 10.0) / 10.0);
+        if (!r.codecs->wholeFile)
+            reason += format(" (%zu excerpts, %.0f s: loudest section and highest peaks; --codec-full previews the whole file)",
+                             r.codecs->excerpts.size(), r.codecs->previewedSeconds);
         items.add("codec-" + c.id, "codec", clean ? Severity::pass : Severity::warn, c.decodedTruePeakDbtp, "dBTP",
                   format("%.2f dBTP", c.decodedTruePeakDbtp), "<= 0 dBTP, no clipped samples after decoding",
                   c.label + ": " + reason);
