@@ -5,8 +5,9 @@
 #include <string>
 
 #include "lathe/mastering/plan.h"
-#include "util/text.h"
 #include "lathe/mastering/tonal_balance.h"
+#include "reference_plan.h"
+#include "util/text.h"
 
 namespace lathe::mastering {
 namespace {
@@ -36,7 +37,11 @@ struct TonalRegion {
 };
 
 void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
-    const auto deviation = balanceDeviationDb(mix.thirdOctaveMidDb);
+    // With a reference, the reference is the tonal target (the match EQ): only the intent's moves stay here.
+    const bool matching = plan.reference.has_value();
+    const auto deviation = matching ? std::array<std::optional<double>, kBands>{} : balanceDeviationDb(mix.thirdOctaveMidDb);
+    if (matching)
+        plan.decisions.push_back({"eq", "generic tonal-balance target off", "a reference is given: the tone is matched to it"});
     static constexpr TonalRegion kRegions[] = {
         {"low end", 40.0, 100.0, EqShape::LowShelf, 100.0, 0.7, &IntentAdjustments::lowShelfDb},
         {"low mids", 200.0, 400.0, EqShape::Bell, 250.0, 0.9, &IntentAdjustments::lowMidDb},
@@ -64,7 +69,7 @@ void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request,
         std::string why = measured ? formatText("%s %.1f dB %s the target balance (corrected %.0f %%)", region.name,
                                             std::abs(*measured), *measured > 0 ? "above" : "below",
                                             kTonalCorrectionFraction * 100.0)
-                                   : formatText("%s not measurable", region.name);
+                                   : matching ? std::string("written intent") : formatText("%s not measurable", region.name);
         if (intentDb != 0.0) why += formatText("; intent %+.1f dB", intentDb);
         if (request.amount < 1.0) why += formatText("; amount %.0f %%", request.amount * 100.0);
         if (gainDb != wantedDb) why += formatText("; capped at %+.0f dB (EQ guardrail)", gainDb > 0 ? kMaxEqMoveDb : -kMaxEqMoveDb);
@@ -85,6 +90,10 @@ void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request,
 void planStereo(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
     auto& stereo = plan.stereo;
     if (mix.channels != 2 || !mix.sideToMidDb) return;
+    if (plan.reference) {  // the reference's width per band replaces the heuristics below
+        planMatchWidth(mix, request, plan);
+        return;
+    }
     double width = 100.0;
     std::string why;
     if (*mix.sideToMidDb > -3.0) {
@@ -130,6 +139,7 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
     plan.limiter.ceilingDbtp = ceiling;
     loudness.requestedLufs = request.target.integratedLufs + intent.loudnessOffsetLu;
     loudness.plrFloorDb = request.target.plrFloorDb + (intent.keepDynamic ? 2.0 : 0.0);
+    if (plan.reference) planMatchLoudness(request, plan);
     loudness.plannedLufs = loudness.requestedLufs;
     if (intent.loudnessOffsetLu != 0.0)
         plan.decisions.push_back({"loudness", formatText("target %.1f LUFS", loudness.requestedLufs),
@@ -157,6 +167,11 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
                                            loudness.requestedLufs, limitedPlr, loudness.plannedLufs, loudness.plrFloorDb));
             plan.decisions.push_back({"loudness", formatText("deliver at %.1f LUFS", loudness.plannedLufs),
                                       "over-compression guardrail: " + plan.warnings.back()});
+            if (plan.reference)
+                plan.reference->limits.push_back(formatText("loudness: the over-compression guardrail (PLR floor %.1f dB) stops "
+                                                            "the master at %.1f LUFS; the reference is at %.1f LUFS",
+                                                            loudness.plrFloorDb, loudness.plannedLufs,
+                                                            plan.reference->reference.integratedLufs));
         }
     }
     loudness.estimatedGainDb = loudness.plannedLufs - integrated;
@@ -169,15 +184,20 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
         plan.warnings.push_back(formatText("input PLR is %.1f dB, below the %.1f dB floor: the mix is already heavily limited",
                                        inputPlr, loudness.plrFloorDb));
 
+    if (plan.reference) planMatchDynamics(mix, request, plan);
+
     // Peak reduction the limiter alone would have to do.
-    const double peakReductionDb = std::max(0.0, truePeak + loudness.estimatedGainDb - ceiling);
+    const double peakCeiling = std::min(ceiling, plan.limiter.peakTargetDbtp.value_or(ceiling));
+    const double peakReductionDb = std::max(0.0, truePeak + loudness.estimatedGainDb - peakCeiling);
     plan.decisions.push_back({"limiter", formatText("ceiling %.1f dBTP, %.0f ms lookahead", ceiling, plan.limiter.lookaheadMs),
                               formatText("expected peak reduction %.1f dB (input PLR %.1f dB -> %.1f dB)", peakReductionDb,
-                                     inputPlr, std::min(inputPlr, ceiling - loudness.plannedLufs))});
+                                     inputPlr, std::min(inputPlr, peakCeiling - loudness.plannedLufs))});
 
     auto& glue = plan.glue;
     const bool dynamicsAllowed = request.amount > 0.0 && !intent.keepDynamic && !loudness.turnDownOnly;
-    if (dynamicsAllowed && peakReductionDb > 4.0) {
+    if (glue.enabled) {
+        // Already planned (reference matching's spread).
+    } else if (dynamicsAllowed && peakReductionDb > 4.0) {
         glue.enabled = true;
         glue.ratio = 1.0 + 0.8 * request.amount;
         glue.thresholdDb = integrated + 3.0;  // RMS detector: acts on the loud passages only
@@ -233,7 +253,9 @@ MasteringPlan planMaster(const analysis::Analysis& mix, const PlanRequest& reque
                                   formatText("DC offset %.1f dBFS (above -60 dBFS) wastes headroom and skews the limiter",
                                              *mix.dcOffsetDbfs)});
     }
+    if (bounded.reference) beginReferenceMatch(mix, bounded, plan);
     planTonalBalance(mix, bounded, plan);
+    if (plan.reference) planMatchEq(plan);
     planStereo(mix, bounded, plan);
     planDynamicsAndLoudness(mix, bounded, plan);
     planWarnings(mix, plan);

@@ -12,8 +12,8 @@
 
 #include "lathe/analysis/loudness_meter.h"
 #include "lathe/audio_file.h"
+#include "analysis/k_weighting.h"
 #include "lathe/mastering/master.h"  // downmixToStereo
-#include "util/text.h"
 
 namespace lathe::mastering {
 namespace {
@@ -24,8 +24,39 @@ constexpr double kMomentarySeconds = 0.4;
 constexpr double kAbsoluteGateLufs = -70.0;
 constexpr std::size_t kChunkFrames = 65536;
 
+constexpr double kNormalisationHighHz = 16000.0;
+
 double powerOf(double db) { return std::pow(10.0, db / 10.0); }
 double dbOf(double power) { return 10.0 * std::log10(power); }
+
+// BS.1770 loudness (LUFS) of the bands 20 Hz - 16 kHz alone, from their levels: each band's mean
+// square (level is 10 log10(2 x mean square)) weighted by the K-weighting's power gain at its centre;
+// two channels hold 2 (M^2 + S^2). nullopt without energy.
+std::optional<double> bandLoudnessLufs(const std::vector<std::optional<double>>& mid,
+                                       const std::vector<std::optional<double>>& side, bool stereo) {
+    const auto& weighting = analysis::kWeightingPrototype();
+    double sum = 0.0;
+    for (std::size_t b = 0; b < analysis::kThirdOctaveBandCount; ++b) {
+        const double f = analysis::kThirdOctaveCentresHz[b];
+        if (f > kNormalisationHighHz) continue;
+        double power = (b < mid.size() && mid[b]) ? powerOf(*mid[b]) / 2.0 : 0.0;
+        if (stereo) power = 2.0 * (power + ((b < side.size() && side[b]) ? powerOf(*side[b]) / 2.0 : 0.0));
+        sum += std::norm(weighting.response(f)) * power;
+    }
+    if (!(sum > 0.0)) return std::nullopt;
+    return -0.691 + dbOf(sum);
+}
+
+// Band levels minus the bands' own loudness: spectra of tracks at any loudness or sample rate (with
+// or without content above 16 kHz) compare directly.
+void normaliseBands(std::vector<std::optional<double>>& mid, std::vector<std::optional<double>>& side, bool stereo) {
+    const auto loudness = bandLoudnessLufs(mid, side, stereo);
+    for (auto* bands : {&mid, &side})
+        for (auto& level : *bands) {
+            if (!loudness) level.reset();
+            else if (level) *level -= *loudness;
+        }
+}
 
 // One 3 s section [first, first + count) and its loudness (power mean of its momentary values).
 struct Section {
@@ -106,15 +137,11 @@ ReferenceProfile profileFromAnalysis(const analysis::Analysis& analysed) {
     profile.loudnessRangeLu = analysed.loudnessRangeLu;
     profile.sideToMidDb = analysed.sideToMidDb;
     profile.analysedSeconds = analysed.durationSeconds;
-    const auto normalise = [&](const std::vector<std::optional<double>>& bands) {
-        std::vector<std::optional<double>> out(analysis::kThirdOctaveBandCount);
-        if (!analysed.integratedLufs) return out;
-        for (std::size_t b = 0; b < out.size() && b < bands.size(); ++b)
-            if (bands[b]) out[b] = *bands[b] - *analysed.integratedLufs;
-        return out;
-    };
-    profile.midBandsDb = normalise(analysed.thirdOctaveMidDb);
-    profile.sideBandsDb = normalise(analysed.thirdOctaveSideDb);
+    profile.midBandsDb = analysed.thirdOctaveMidDb;
+    profile.sideBandsDb = analysed.thirdOctaveSideDb;
+    profile.midBandsDb.resize(analysis::kThirdOctaveBandCount);
+    profile.sideBandsDb.resize(analysis::kThirdOctaveBandCount);
+    normaliseBands(profile.midBandsDb, profile.sideBandsDb, analysed.channels >= 2);
     return profile;
 }
 
@@ -162,7 +189,6 @@ ReferenceProfile profileOf(ConstAudioBlock audio, double sampleRate, const analy
     std::vector<double> midPower(analysis::kThirdOctaveBandCount, 0.0), sidePower(analysis::kThirdOctaveBandCount, 0.0);
     std::vector<bool> midSeen(analysis::kThirdOctaveBandCount, false), sideSeen(analysis::kThirdOctaveBandCount, false);
     std::vector<double> keptMomentary;
-    double keptEnergy = 0.0;
     std::size_t keptWindows = 0, keptFrames = 0;
     for (std::size_t s = 0; s < sections.size();) {
         if (!kept(sections[s])) {
@@ -182,19 +208,18 @@ ReferenceProfile profileOf(ConstAudioBlock audio, double sampleRate, const analy
             if (b < bands.sideDb.size() && bands.sideDb[b]) sidePower[b] += double(count) * powerOf(*bands.sideDb[b]), sideSeen[b] = true;
         }
         forEachMomentaryIn(momentary, sampleRate, first, count, [&](double lufs) {
-            if (std::isfinite(lufs)) keptEnergy += powerOf(lufs);
             ++keptWindows;
             if (lufs > kAbsoluteGateLufs) keptMomentary.push_back(lufs);
         });
         keptFrames += count;
         s = end;
     }
-    if (keptFrames == 0 || keptWindows == 0 || keptEnergy <= 0.0) return profile;
-    const double sectionsLufs = dbOf(keptEnergy / double(keptWindows));
+    if (keptFrames == 0 || keptWindows == 0) return profile;
     for (std::size_t b = 0; b < analysis::kThirdOctaveBandCount; ++b) {
-        if (midSeen[b] && midPower[b] > 0.0) profile.midBandsDb[b] = dbOf(midPower[b] / double(keptFrames)) - sectionsLufs;
-        if (sideSeen[b] && sidePower[b] > 0.0) profile.sideBandsDb[b] = dbOf(sidePower[b] / double(keptFrames)) - sectionsLufs;
+        if (midSeen[b] && midPower[b] > 0.0) profile.midBandsDb[b] = dbOf(midPower[b] / double(keptFrames));
+        if (sideSeen[b] && sidePower[b] > 0.0) profile.sideBandsDb[b] = dbOf(sidePower[b] / double(keptFrames));
     }
+    normaliseBands(profile.midBandsDb, profile.sideBandsDb, channels == 2);
     profile.analysedSeconds = double(keptFrames) / sampleRate;
     if (keptMomentary.size() >= 2) {
         std::sort(keptMomentary.begin(), keptMomentary.end());

@@ -5,9 +5,11 @@
 // `--reference REF.json` loads it back.
 //
 // Spectra are 1/3-octave band power (dB, the analyzer's kThirdOctaveCentresHz bands) of mid and side
-// over the loudest sections of the track, normalised so the loudness of those sections reads 0 LU
-// (spectra of references at different loudness or sample rate compare directly; bands above a
-// track's Nyquist are nullopt).
+// over the loudest sections of the track, normalised by the loudness of those bands: the BS.1770
+// loudness the bands 20 Hz - 16 kHz alone would have (each band's power times the K-weighting's
+// power gain at its centre), which reads 0 LU. So spectra of tracks at different loudness or sample
+// rate compare directly, and content above 16 kHz (a 96 kHz reference's ultrasonics) does not shift
+// them. Bands above a track's Nyquist are nullopt.
 // The loudest sections: the track is cut into 3 s sections; each section's loudness is the power mean
 // of its BS.1770 momentary (400 ms) loudness; the sections within 6 LU of the loudest one are kept
 // (a quiet intro, a breakdown or a fade drops out; verse and chorus both stay), and their spectra are
