@@ -51,9 +51,11 @@ TEST(MasterReferenceCli, ProfileFileMatchesLikeTheAudioAndTheReportShowsDistance
 
     nlohmann::json reports[2];
     const char* references[2] = {"ref.flac", "ref.json"};
+    const char* masters[2] = {"m0.wav", "m1.wav"};
+    const char* reportFiles[2] = {"r0.json", "r1.json"};
     for (int i = 0; i < 2; ++i) {
-        const auto out = dir / ("m" + std::to_string(i) + ".wav");
-        const auto report = dir / ("r" + std::to_string(i) + ".json");
+        const auto out = dir / masters[i];
+        const auto report = dir / reportFiles[i];
         run = test::runLathe(dir, "master " + q(dir / "mix.wav") + " -o " + q(out) + " --reference " + q(dir / references[i]) +
                                       " --match eq=100,loudness=100,width=100,dynamics=50 --report " + q(report));
         ASSERT_EQ(run.exitCode, 0) << run.err;
