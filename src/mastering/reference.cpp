@@ -31,16 +31,18 @@ double dbOf(double power) { return 10.0 * std::log10(power); }
 
 // BS.1770 loudness (LUFS) of the bands 20 Hz - 16 kHz alone, from their levels: each band's mean
 // square (level is 10 log10(2 x mean square)) weighted by the K-weighting's power gain at its centre;
-// two channels hold 2 (M^2 + S^2). nullopt without energy.
+// L and R hold 2 (M^2 + S^2). A mono track counts as played on both speakers (M on L and R, no S), so
+// its spectra compare with stereo ones. nullopt without energy.
 std::optional<double> bandLoudnessLufs(const std::vector<std::optional<double>>& mid,
-                                       const std::vector<std::optional<double>>& side, bool stereo) {
+                                       const std::vector<std::optional<double>>& side) {
     const auto& weighting = analysis::kWeightingPrototype();
     double sum = 0.0;
     for (std::size_t b = 0; b < analysis::kThirdOctaveBandCount; ++b) {
         const double f = analysis::kThirdOctaveCentresHz[b];
         if (f > kNormalisationHighHz) continue;
-        double power = (b < mid.size() && mid[b]) ? powerOf(*mid[b]) / 2.0 : 0.0;
-        if (stereo) power = 2.0 * (power + ((b < side.size() && side[b]) ? powerOf(*side[b]) / 2.0 : 0.0));
+        const double midPower = (b < mid.size() && mid[b]) ? powerOf(*mid[b]) / 2.0 : 0.0;
+        const double sidePower = (b < side.size() && side[b]) ? powerOf(*side[b]) / 2.0 : 0.0;
+        const double power = 2.0 * (midPower + sidePower);
         sum += std::norm(weighting.response(f)) * power;
     }
     if (!(sum > 0.0)) return std::nullopt;
@@ -49,8 +51,8 @@ std::optional<double> bandLoudnessLufs(const std::vector<std::optional<double>>&
 
 // Band levels minus the bands' own loudness: spectra of tracks at any loudness or sample rate (with
 // or without content above 16 kHz) compare directly.
-void normaliseBands(std::vector<std::optional<double>>& mid, std::vector<std::optional<double>>& side, bool stereo) {
-    const auto loudness = bandLoudnessLufs(mid, side, stereo);
+void normaliseBands(std::vector<std::optional<double>>& mid, std::vector<std::optional<double>>& side) {
+    const auto loudness = bandLoudnessLufs(mid, side);
     for (auto* bands : {&mid, &side})
         for (auto& level : *bands) {
             if (!loudness) level.reset();
@@ -141,7 +143,7 @@ ReferenceProfile profileFromAnalysis(const analysis::Analysis& analysed) {
     profile.sideBandsDb = analysed.thirdOctaveSideDb;
     profile.midBandsDb.resize(analysis::kThirdOctaveBandCount);
     profile.sideBandsDb.resize(analysis::kThirdOctaveBandCount);
-    normaliseBands(profile.midBandsDb, profile.sideBandsDb, analysed.channels >= 2);
+    normaliseBands(profile.midBandsDb, profile.sideBandsDb);
     return profile;
 }
 
@@ -219,7 +221,7 @@ ReferenceProfile profileOf(ConstAudioBlock audio, double sampleRate, const analy
         if (midSeen[b] && midPower[b] > 0.0) profile.midBandsDb[b] = dbOf(midPower[b] / double(keptFrames));
         if (sideSeen[b] && sidePower[b] > 0.0) profile.sideBandsDb[b] = dbOf(sidePower[b] / double(keptFrames));
     }
-    normaliseBands(profile.midBandsDb, profile.sideBandsDb, channels == 2);
+    normaliseBands(profile.midBandsDb, profile.sideBandsDb);
     profile.analysedSeconds = double(keptFrames) / sampleRate;
     if (keptMomentary.size() >= 2) {
         std::sort(keptMomentary.begin(), keptMomentary.end());

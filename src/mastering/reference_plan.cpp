@@ -119,6 +119,7 @@ void planMatchEq(MasteringPlan& plan) {
     auto& eq = plan.matchEq;
     eq.enabled = true;
     eq.curve = std::move(curve);
+    match.intendedCurve = eq.curve;
     eq.reason = distance + formatText("; %.0f %% of the difference%s, capped at +-%.1f dB", amount * 100.0,
                                       halfWidth > 0 ? formatText(" (smoothed over %.2g octave)", match.smoothingOctaves).c_str() : "",
                                       match.maxEqDb) +
@@ -184,6 +185,7 @@ void planMatchWidth(const analysis::Analysis& mix, const PlanRequest& request, M
     if (request.intent.adjustments.widthPercent != 0.0) why += formatText("; intent %+.0f %%", request.intent.adjustments.widthPercent);
     stereo.crossoverHz = edges;
     stereo.bandWidthPercent = widths;
+    match.intendedWidthPercent = widths;
     stereo.widthPercent = 100.0 * intentFactor;
     stereo.enabled = std::any_of(widths.begin(), widths.end(), [](double w) { return w != 100.0; });
     if (stereo.enabled) {

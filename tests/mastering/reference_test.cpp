@@ -253,3 +253,37 @@ TEST(MatchAmounts, ErrorsNameTheBadItem) {
         EXPECT_NE(parsed.error().message.find(words), std::string::npos) << text << ": " << parsed.error().message;
     }
 }
+
+// A mono track counts as played on both speakers: its spectra equal those of the same music as a
+// two-channel file with L = R.
+TEST(ReferenceProfile, MonoComparesWithStereo) {
+    constexpr double rate = 48000.0;
+    const AudioBuffer mono = test::pinkNoise(rate, 8.0, 0.5, 1, 11);
+    AudioBuffer dual(2, mono.numFrames());
+    for (int c = 0; c < 2; ++c) std::copy(mono.channel(0).begin(), mono.channel(0).end(), dual.channel(c).begin());
+    const auto a = profileOf(mono.block(), rate, "mono");
+    const auto b = profileOf(dual.block(), rate, "dual");
+    EXPECT_FALSE(a.sideToMidDb.has_value());
+    const auto distance = profileDistance(a, b);
+    ASSERT_TRUE(distance.spectralDbRms);
+    EXPECT_LT(*distance.spectralDbRms, 1e-6);
+}
+
+// Content above 16 kHz (a 96 kHz reference's ultrasonics) adds loudness but leaves the normalised
+// spectra alone.
+TEST(ReferenceProfile, UltrasonicContentDoesNotShiftTheSpectra) {
+    constexpr double rate = 96000.0;
+    const AudioBuffer music = test::pinkNoise(rate, 8.0, 0.4, 2, 5);
+    AudioBuffer withUltrasonics = test::copyOf(music.block());
+    const AudioBuffer tone = test::sine(rate, 30000.0, 8.0, 0.3);
+    for (int c = 0; c < 2; ++c)
+        for (std::size_t i = 0; i < music.numFrames(); ++i) withUltrasonics.channel(c)[i] += tone.channel(c)[i];
+    const auto plain = profileOf(music.block(), rate, "plain");
+    const auto ultra = profileOf(withUltrasonics.block(), rate, "ultra");
+    EXPECT_GT(ultra.integratedLufs - plain.integratedLufs, 0.5);  // K-weighting counts the 30 kHz tone
+    for (std::size_t b = 0; b < kCentres.size(); ++b) {
+        if (kCentres[b] > kMatchHighHz) continue;
+        ASSERT_TRUE(plain.midBandsDb[b] && ultra.midBandsDb[b]);
+        EXPECT_NEAR(*ultra.midBandsDb[b], *plain.midBandsDb[b], 0.02) << kCentres[b];
+    }
+}

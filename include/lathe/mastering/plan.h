@@ -125,6 +125,11 @@ struct ReferenceMatchPlan {
     double smoothingOctaves = 0.0;
     ProfileDistance before;        // mix vs reference
     std::vector<std::string> limits;  // where an aspect could not go all the way, and why (guardrails named)
+    // What the master should show relative to the mix: the match EQ curve and the per-band widths as
+    // first planned. The trial render (masterFile) then compensates the chain's colouring, so
+    // plan.matchEq.curve and plan.stereo.bandWidthPercent may differ from these.
+    std::vector<EqCurvePoint> intendedCurve;
+    std::vector<double> intendedWidthPercent;
 };
 
 struct MasteringPlan {
