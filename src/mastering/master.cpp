@@ -176,7 +176,8 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     if (planRequest.reference && !planRequest.mixProfile)
         planRequest.mixProfile = profileOf(audio.block(), inputRate, report.before, report.input);
     report.plan = planMaster(report.before, planRequest);
-    if (auto refined = refineReferenceMatch(report.plan, planRequest, audio.block(), inputRate); !refined) return fail("render: " + refined.error().message);
+    if (auto refined = refineReferenceMatch(report.plan, planRequest, audio.block(), inputRate); !refined)
+        return fail("render: " + refined.error().message);
     for (const auto& w : report.plan.warnings) report.warnings.push_back(w);
 
     // Render the pre-limiter chain once.

@@ -6,6 +6,7 @@
 
 #include "lathe/analysis/loudness_meter.h"
 #include "lathe/analysis/true_peak_meter.h"
+#include "lathe/mastering/master.h"  // loudestSection
 #include "lathe/mastering/tonal_balance.h"
 #include "reference_plan.h"
 #include "stage_factory.h"
@@ -54,6 +55,10 @@ Level measure(ConstAudioBlock audio, double sampleRate) {
     return {meter.result().integratedLufs.value_or(-70.0), peak.truePeakDbtp()};
 }
 
+// The trials run on the loudest kTrialSeconds of a longer mix: the corrections are long-term
+// properties of the music, and the excerpt keeps a trial cheap.
+constexpr double kTrialSeconds = 60.0;
+
 Result<ReferenceProfile> trialProfile(const MasteringPlan& plan, ConstAudioBlock mix, double sampleRate) {
     auto chain = buildPreLimiterChain(plan, mix.numChannels());
     auto preLimiter = renderOffline(*chain, mix, sampleRate);
@@ -71,8 +76,7 @@ Result<ReferenceProfile> trialProfile(const MasteringPlan& plan, ConstAudioBlock
 // Moves the curve by the difference between the intended spectrum (mix + intended curve) and the
 // trial's, centred on its median (the level is the loudness stage's business). Returns the RMS
 // residual (dB) before the correction.
-std::optional<double> refineCurve(MasteringPlan& plan, const ReferenceProfile& trial) {
-    const auto& mix = plan.reference->mix;
+std::optional<double> refineCurve(MasteringPlan& plan, const ReferenceProfile& mix, const ReferenceProfile& trial) {
     const auto& intendedCurve = plan.reference->intendedCurve;
     if (intendedCurve.size() != plan.matchEq.curve.size()) return std::nullopt;
     std::vector<double> residuals;
@@ -103,9 +107,8 @@ std::optional<double> refineCurve(MasteringPlan& plan, const ReferenceProfile& t
 // Per imager band, the side gain the trial achieved relative to the mix's own side-to-mid
 // (10 log10 of trial side power over the trial mid power at the mix's ratios); each width moves by
 // the shortfall against the intended width. Returns the largest shortfall (dB) before the correction.
-std::optional<double> refineWidths(MasteringPlan& plan, const ReferenceProfile& trial) {
+std::optional<double> refineWidths(MasteringPlan& plan, const ReferenceProfile& mix, const ReferenceProfile& trial) {
     auto& stereo = plan.stereo;
-    const auto& mix = plan.reference->mix;
     const auto& intendedWidths = plan.reference->intendedWidthPercent;
     if (stereo.bandWidthPercent.empty() || trial.sideBandsDb.empty() || intendedWidths.size() != stereo.bandWidthPercent.size())
         return std::nullopt;
@@ -140,10 +143,10 @@ std::optional<double> refineWidths(MasteringPlan& plan, const ReferenceProfile& 
 
 // The momentary-loudness spread toward the reference's: the trial shows what the limiter (and any
 // glue already planned) leaves; a wider spread than wanted brings in (or tightens) the glue compressor.
-void steerSpread(MasteringPlan& plan, const PlanRequest& request, const ReferenceProfile& trial) {
+void steerSpread(MasteringPlan& plan, const PlanRequest& request, const ReferenceProfile& mix, const ReferenceProfile& trial) {
     auto& match = *plan.reference;
     const double amount = match.amounts.dynamics;
-    const auto& mixSpread = match.mix.shortTermSpreadLu;
+    const auto& mixSpread = mix.shortTermSpreadLu;
     const auto& referenceSpread = match.reference.shortTermSpreadLu;
     if (amount <= 0.0 || !mixSpread || !referenceSpread || !trial.shortTermSpreadLu) return;
     const double wanted = *mixSpread + amount * (*referenceSpread - *mixSpread);
@@ -192,20 +195,23 @@ Result<ReferenceRefinement> refineReferenceMatch(MasteringPlan& plan, const Plan
     const bool refineWidth = plan.reference->amounts.width > 0.0 && !plan.stereo.bandWidthPercent.empty() && mix.numChannels() == 2;
     const bool steerDynamics = plan.reference->amounts.dynamics > 0.0;
     if (!refineEq && !refineWidth && !steerDynamics) return refinement;
+    const auto [first, count] = loudestSection(mix, sampleRate, kTrialSeconds);
+    const ConstAudioBlock excerpt = mix.slice(first, count);
+    const ReferenceProfile mixProfile = profileOf(excerpt, sampleRate, analysis::Analysis{}, "mix excerpt");
     std::optional<ReferenceProfile> last;
     for (int t = 0; t < std::max(1, trials); ++t) {
-        auto trial = trialProfile(plan, mix, sampleRate);
+        auto trial = trialProfile(plan, excerpt, sampleRate);
         if (!trial) return trial.error();
         std::string setting, reason = formatText("trial render %d: the compressor, clipper and limiter colour the tone and the image;", t + 1);
         if (refineEq) {
-            if (const auto rms = refineCurve(plan, *trial)) {
+            if (const auto rms = refineCurve(plan, mixProfile, *trial)) {
                 if (t == 0) refinement.eqResidualDbRms = rms;
                 setting += formatText("match eq curve corrected by %.1f dB RMS", *rms);
                 reason += formatText(" the tone was %.1f dB RMS off the plan", *rms);
             }
         }
         if (refineWidth) {
-            if (const auto largest = refineWidths(plan, *trial)) {
+            if (const auto largest = refineWidths(plan, mixProfile, *trial)) {
                 if (t == 0) refinement.largestWidthErrorDb = largest;
                 setting += formatText("%swidths corrected (up to %.1f dB off)", setting.empty() ? "" : ", ", *largest);
                 reason += formatText("%s a band's side up to %.1f dB off", refineEq ? " and" : "", *largest);
@@ -214,7 +220,7 @@ Result<ReferenceRefinement> refineReferenceMatch(MasteringPlan& plan, const Plan
         if (!setting.empty()) plan.decisions.push_back({"reference", setting, reason});
         last = std::move(*trial);
     }
-    steerSpread(plan, request, *last);
+    steerSpread(plan, request, mixProfile, *last);
     return refinement;
 }
 

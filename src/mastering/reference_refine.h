@@ -13,10 +13,10 @@
 
 namespace lathe::mastering {
 
-// `trials` trials (each: the pre-limiter chain, then the limiter tail once at the planned loudness's
-// estimated gain, no loudness iteration), each followed by a correction: the trial's profile against
-// the intended one (the mix's profile plus plan.reference->intendedCurve; the mix's side-to-mid per
-// band plus the intended widths) moves plan.matchEq.curve by the residual and
+// `trials` trials on the loudest 60 s of the mix (each: the pre-limiter chain, then the limiter tail
+// once at the planned loudness's estimated gain, no loudness iteration), each followed by a
+// correction: the trial's profile against the intended one (the excerpt's own profile plus
+// plan.reference->intendedCurve; its side-to-mid per band plus the intended widths) moves plan.matchEq.curve by the residual and
 // plan.stereo.bandWidthPercent by half the shortfall (see kWidthStep), still capped at the plan's max
 // EQ and the imager's 200 %. Then the last trial's momentary-loudness spread decides the glue
 // compressor for the dynamics match (the limiter alone often tightens the spread enough). Adds
