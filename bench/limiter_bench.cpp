@@ -1,6 +1,9 @@
 // True-peak limiter and soft clipper throughput: ns per stereo frame at 44.1 kHz, 1024-frame blocks.
 //   BM_TruePeakLimiter/0  pink noise well below the ceiling (no gain reduction)
 //   BM_TruePeakLimiter/1  pink noise 12 dB into the ceiling (limiting all the time)
+//   BM_TruePeakLimiterMaster  the demo mix (synthesised pre-master: drums, bass, pad, lead) at
+//                         44.1 kHz, +8 dB into a -1.2 dBTP ceiling: a -14 LUFS master, the gain below
+//                         1 on about 1 frame in 5 (the loudness iteration of `lathe master`)
 //   BM_SoftClipper        pink noise driven 6 dB into the curve, 4x
 // Peer in the same run: BM_LimiterDetectionUnit, one 4x upsampling of a stereo block with the
 // limiter's wide detection filter (0.48 fs, 60 dB). The limiter runs two of these plus two of the
@@ -12,6 +15,7 @@
 #include "lathe/dsp/oversampler.h"
 #include "lathe/dsp/soft_clipper.h"
 #include "lathe/dsp/true_peak_limiter.h"
+#include "lathe/synth/demo_mix.h"
 #include "util/random.h"
 
 namespace {
@@ -40,13 +44,14 @@ template <class Stage>
 void runStage(benchmark::State& state, Stage& stage, const lathe::AudioBuffer& source) {
     lathe::AudioBuffer work(2, kBlock);
     std::size_t offset = 0;
+    const std::size_t frames = source.numFrames() / kBlock * kBlock;
     for (auto _ : state) {
         for (int c = 0; c < 2; ++c)
             std::copy_n(source.channel(c).begin() + std::ptrdiff_t(offset), kBlock, work.channel(c).begin());
         stage.process(work.block());
         benchmark::DoNotOptimize(work.channel(0)[0]);
         benchmark::ClobberMemory();
-        offset = (offset + kBlock) % kFrames;
+        offset = (offset + kBlock) % frames;
     }
     state.counters["ns_per_stereo_frame"] = benchmark::Counter(
         double(state.iterations()) * double(kBlock), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
@@ -56,6 +61,20 @@ void BM_TruePeakLimiter(benchmark::State& state) {
     lathe::dsp::TruePeakLimiter limiter;
     (void)limiter.prepare({kRate, 2, kBlock});
     const auto source = pink(state.range(0) ? 4.0f : 0.1f);
+    runStage(state, limiter, source);
+    state.counters["max_gr_db"] = limiter.maxGainReductionDb();
+}
+
+void BM_TruePeakLimiterMaster(benchmark::State& state) {
+    lathe::dsp::TruePeakLimiterParams params;
+    params.ceilingDbtp = -1.2;
+    params.inputGainDb = 8.0;
+    lathe::dsp::TruePeakLimiter limiter(params);
+    (void)limiter.prepare({kRate, 2, kBlock});
+    lathe::synth::DemoMixParams mix;
+    mix.sampleRate = kRate;
+    mix.seconds = 8.0;
+    const auto source = lathe::synth::makeDemoMix(mix);
     runStage(state, limiter, source);
     state.counters["max_gr_db"] = limiter.maxGainReductionDb();
 }
@@ -84,5 +103,6 @@ void BM_LimiterDetectionUnit(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_TruePeakLimiter)->Arg(0)->Arg(1);
+BENCHMARK(BM_TruePeakLimiterMaster);
 BENCHMARK(BM_SoftClipper);
 BENCHMARK(BM_LimiterDetectionUnit);

@@ -16,6 +16,7 @@ constexpr double kSafetyRampMs = 0.5;
 constexpr double kSafetyReleaseMs = 2.0;
 constexpr std::size_t kGuardFrames = 4;  // flat gain on each side of a peak (covers the detector's spread)
 constexpr double kInputGainRampMs = 20.0;
+constexpr std::size_t kChunkFrames = 512;  // frames per internal pass (the working set stays in cache)
 // Detection filter: passband to 0.48 fs (transition 0.48..0.52 fs around the base Nyquist
 // frequency) at 60 dB (0.1 % ripple, 0.009 dB). Full-band input (white noise, naive square waves)
 // carries energy up to Nyquist that the oversampler's default 0.45 fs passband under-reads by up
@@ -43,18 +44,32 @@ std::size_t framesFor(double ms, double sampleRate) {
 }
 }  // namespace
 
-void TruePeakLimiter::Delay::prepare(std::size_t frames) {
+void TruePeakLimiter::Delay::prepare(std::size_t frames, std::size_t maxBlockFrames, float initialValue) {
     delay = frames;
     std::size_t size = 1;
-    while (size < frames + 1) size *= 2;
-    ring.assign(size, 0.0f);
+    while (size < frames + maxBlockFrames) size *= 2;
+    ring.assign(size, initialValue);
     mask = size - 1;
+    clear(initialValue);
+}
+
+void TruePeakLimiter::Delay::clear(float initialValue) noexcept {
+    std::fill(ring.begin(), ring.end(), initialValue);
     write = 0;
 }
 
-void TruePeakLimiter::Delay::clear() noexcept {
-    std::fill(ring.begin(), ring.end(), 0.0f);
-    write = 0;
+void TruePeakLimiter::Delay::process(const float* in, float* out, std::size_t n) noexcept {
+    // Write the block, then read it back `delay` frames late: the ring holds delay + n frames, so
+    // nothing is overwritten before it is read.
+    const std::size_t size = ring.size();
+    std::size_t first = std::min(n, size - write);
+    std::copy_n(in, first, ring.data() + write);
+    std::copy_n(in + first, n - first, ring.data());
+    const std::size_t read = (write - delay) & mask;
+    first = std::min(n, size - read);
+    std::copy_n(ring.data() + read, first, out);
+    std::copy_n(ring.data(), n - first, out + first);
+    write = (write + n) & mask;
 }
 
 Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
@@ -79,8 +94,10 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
 
     sampleRate_ = spec.sampleRate;
     numChannels_ = spec.numChannels;
-    maxBlockFrames_ = spec.maxBlockFrames;
+    chunkFrames_ = std::min(spec.maxBlockFrames, kChunkFrames);
     ceiling_ = static_cast<float>(dbToGain(p.ceilingDbtp));
+    mainTarget_ = static_cast<float>(ceiling_ * dbToGain(-kMainMarginDb));
+    safetyTarget_ = static_cast<float>(ceiling_ * dbToGain(-kSafetyMarginDb));
 
     OversamplerParams detection;
     detection.factor = p.oversamplingFactor;
@@ -124,14 +141,16 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     latency_ = static_cast<int>(mainDelay + safetyDelay);
     mainDelay_.assign(static_cast<std::size_t>(numChannels_), {});
     safetyDelay_.assign(static_cast<std::size_t>(numChannels_), {});
-    for (auto& d : mainDelay_) d.prepare(mainDelay);
-    for (auto& d : safetyDelay_) d.prepare(safetyDelay);
-    mainGainDelay_.prepare(safetyDelay);
+    for (auto& d : mainDelay_) d.prepare(mainDelay, chunkFrames_, 0.0f);
+    for (auto& d : safetyDelay_) d.prepare(safetyDelay, chunkFrames_, 0.0f);
+    mainGainDelay_.prepare(safetyDelay, chunkFrames_, 1.0f);
+    mainPeakDelay_.prepare(mainDelay, chunkFrames_, 0.0f);
+    safetySpanFrames_ = static_cast<std::size_t>(std::max(safetyDetector_.spanFrames(), safetyMeterDetector_.spanFrames()));
 
-    scratch_.resize(numChannels_, maxBlockFrames_);
-    peaks_.assign(maxBlockFrames_, 0.0f);
-    meterPeaks_.assign(maxBlockFrames_, 0.0f);
-    gains_.assign(maxBlockFrames_, 1.0f);
+    scratch_.resize(numChannels_, chunkFrames_);
+    for (auto* v : {&peaks_, &meterPeaks_, &delayedPeaks_}) v->assign(chunkFrames_, 0.0f);
+    for (auto* v : {&gains_, &delayedGains_, &safetyGains_}) v->assign(chunkFrames_, 1.0f);
+    safetyNeeded_.assign(chunkFrames_, 0);
     inputGainRampFrames_ = framesFor(kInputGainRampMs, spec.sampleRate);
     inputGainTarget_ = static_cast<float>(dbToGain(p.inputGainDb));
     reset();
@@ -142,10 +161,11 @@ void TruePeakLimiter::reset() noexcept {
     for (auto* d : {&mainDetector_, &mainMeterDetector_, &safetyDetector_, &safetyMeterDetector_}) d->reset();
     mainEnvelope_.reset();
     safetyEnvelope_.reset();
-    for (auto& d : mainDelay_) d.clear();
-    for (auto& d : safetyDelay_) d.clear();
-    mainGainDelay_.clear();
-    for (auto& d : mainGainDelay_.ring) d = 1.0f;
+    for (auto& d : mainDelay_) d.clear(0.0f);
+    for (auto& d : safetyDelay_) d.clear(0.0f);
+    mainGainDelay_.clear(1.0f);
+    mainPeakDelay_.clear(0.0f);
+    framesSinceMainGain_ = safetySpanFrames_ + 1;  // the history is silence at unity gain
     inputGain_ = inputGainTarget_;
     inputGainRampLeft_ = 0;
     currentReductionDb_ = 0.0;
@@ -169,8 +189,8 @@ void TruePeakLimiter::setInputGainDb(double gainDb) noexcept {
 void TruePeakLimiter::process(AudioBlock block) noexcept { process(block, {}); }
 
 void TruePeakLimiter::process(AudioBlock block, std::span<float> gain) noexcept {
-    for (std::size_t offset = 0; offset < block.numFrames(); offset += maxBlockFrames_) {
-        const std::size_t n = std::min(maxBlockFrames_, block.numFrames() - offset);
+    for (std::size_t offset = 0; offset < block.numFrames(); offset += chunkFrames_) {
+        const std::size_t n = std::min(chunkFrames_, block.numFrames() - offset);
         processBlock(block.slice(offset, n), gain.empty() ? nullptr : gain.data() + offset);
     }
 }
@@ -178,10 +198,9 @@ void TruePeakLimiter::process(AudioBlock block, std::span<float> gain) noexcept 
 void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
     const std::size_t n = block.numFrames();
     const AudioBlock work = scratch_.block().slice(0, n);
-    const std::span<float> peaks(peaks_.data(), n);
-    const std::span<float> meterPeaks(meterPeaks_.data(), n);
-    const float mainTarget = static_cast<float>(ceiling_ * dbToGain(-kMainMarginDb));
-    const float safetyTarget = static_cast<float>(ceiling_ * dbToGain(-kSafetyMarginDb));
+    float* peaks = peaks_.data();
+    float* meterPeaks = meterPeaks_.data();
+    float* gains = gains_.data();
 
     // Input gain (per frame, shared by all channels).
     for (std::size_t i = 0; i < n; ++i) {
@@ -189,52 +208,65 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
             inputGain_ *= inputGainStep_;
             if (--inputGainRampLeft_ == 0) inputGain_ = inputGainTarget_;
         }
-        gains_[i] = inputGain_;
+        gains[i] = inputGain_;
     }
     for (int c = 0; c < numChannels_; ++c) {
         const float* in = block.channelData(c);
         float* out = work.channelData(c);
-        for (std::size_t i = 0; i < n; ++i) out[i] = in[i] * gains_[i];
+        for (std::size_t i = 0; i < n; ++i) out[i] = in[i] * gains[i];
     }
 
-    // Main stage: detect, compute the gain, apply it to the delayed audio.
-    mainDetector_.process(work, peaks);
-    mainMeterDetector_.process(work, meterPeaks);
-    for (std::size_t i = 0; i < n; ++i)
-        gains_[i] = mainEnvelope_.push(requiredGain(std::max(peaks[i], meterPeaks[i]), mainTarget));
+    // Main stage: detect (readings at or below the target need not be exact: they ask for no
+    // gain change), compute the gain, apply it to the delayed audio.
+    mainDetector_.process(work, {peaks, n}, mainTarget_);
+    mainMeterDetector_.process(work, {meterPeaks, n}, mainTarget_);
+    for (std::size_t i = 0; i < n; ++i) peaks[i] = std::max(peaks[i], meterPeaks[i]);
+    mainPeakDelay_.process(peaks, delayedPeaks_.data(), n);
+    for (std::size_t i = 0; i < n; ++i) gains[i] = requiredGain(peaks[i], mainTarget_);
+    mainEnvelope_.process(gains, gains, n);
     for (int c = 0; c < numChannels_; ++c) {
         float* x = work.channelData(c);
-        Delay& delay = mainDelay_[static_cast<std::size_t>(c)];
-        for (std::size_t i = 0; i < n; ++i) x[i] = delay.push(x[i]) * gains_[i];
+        mainDelay_[static_cast<std::size_t>(c)].process(x, x, n);
+        for (std::size_t i = 0; i < n; ++i) x[i] *= gains[i];
     }
 
-    // Safety stage: re-detect on the output, correct what is still over.
-    safetyDetector_.process(work, peaks);
-    safetyMeterDetector_.process(work, meterPeaks);
+    // Safety stage: re-detect on the output, correct what is still over. Where the main gain has
+    // been 1 over the detectors' span, the reading is the main one, delayed (bit for bit).
+    std::uint8_t* needed = safetyNeeded_.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        framesSinceMainGain_ = gains[i] != 1.0f ? 0 : std::min(framesSinceMainGain_ + 1, safetySpanFrames_ + 1);
+        needed[i] = framesSinceMainGain_ <= safetySpanFrames_ ? 1 : 0;
+    }
+    safetyDetector_.process(work, {peaks, n}, safetyTarget_, {needed, n});
+    safetyMeterDetector_.process(work, {meterPeaks, n}, safetyTarget_, {needed, n});
+    const float* delayedPeaks = delayedPeaks_.data();
+    float* safetyGains = safetyGains_.data();
+    for (std::size_t i = 0; i < n; ++i)
+        safetyGains[i] = requiredGain(needed[i] ? std::max(peaks[i], meterPeaks[i]) : delayedPeaks[i], safetyTarget_);
+    safetyEnvelope_.process(safetyGains, safetyGains, n);
+    float* delayedGains = delayedGains_.data();
+    mainGainDelay_.process(gains, delayedGains, n);
     float minTotal = 1.0f, total = 1.0f;
     for (std::size_t i = 0; i < n; ++i) {
-        const float mainGain = mainGainDelay_.push(gains_[i]);
-        const float safetyGain = safetyEnvelope_.push(requiredGain(std::max(peaks[i], meterPeaks[i]), safetyTarget));
-        if (safetyGain < 1.0f) ++safetyCorrections_;
-        gains_[i] = safetyGain;
-        total = mainGain * safetyGain;
+        if (safetyGains[i] < 1.0f) ++safetyCorrections_;
+        total = delayedGains[i] * safetyGains[i];
         minTotal = std::min(minTotal, total);
         if (gainOut != nullptr) gainOut[i] = total;
     }
+    std::uint64_t clips = 0;
+    const float ceiling = ceiling_;
     for (int c = 0; c < numChannels_; ++c) {
-        const float* x = work.channelData(c);
         float* out = block.channelData(c);
-        Delay& delay = safetyDelay_[static_cast<std::size_t>(c)];
+        safetyDelay_[static_cast<std::size_t>(c)].process(work.channelData(c), out, n);
         for (std::size_t i = 0; i < n; ++i) {
-            float y = delay.push(x[i]) * gains_[i];
+            const float y = out[i] * safetyGains[i];
             // The guard: never reached by the stages above on any signal we know; counted if it is.
-            if (std::abs(y) > ceiling_) {
-                y = std::copysign(ceiling_, y);
-                ++safetyClips_;
-            }
-            out[i] = y;
+            const bool over = std::abs(y) > ceiling;
+            clips += over ? 1 : 0;
+            out[i] = over ? std::copysign(ceiling, y) : y;
         }
     }
+    safetyClips_ += clips;
 
     if (n > 0) {
         currentReductionDb_ = total < 1.0f ? -20.0 * std::log10(static_cast<double>(total)) : 0.0;

@@ -72,29 +72,27 @@ public:
     [[nodiscard]] std::uint64_t safetyClipCount() const noexcept { return safetyClips_; }
 
 private:
-    // A delay line per channel (ring, power-of-two size) plus one for the main stage's gain.
+    // A delay line (ring, power-of-two size, room for the delay plus a block), run a block at a time.
     struct Delay {
         std::vector<float> ring;
         std::size_t mask = 0;
         std::size_t delay = 0;
         std::size_t write = 0;
-        void prepare(std::size_t frames);
-        void clear() noexcept;
-        float push(float value) noexcept {  // returns the value pushed `delay` frames ago
-            ring[write] = value;
-            const float out = ring[(write - delay) & mask];
-            write = (write + 1) & mask;
-            return out;
-        }
+        void prepare(std::size_t frames, std::size_t maxBlockFrames, float initialValue);
+        void clear(float initialValue) noexcept;
+        // out[i] = the value pushed `delay` frames before in[i]; in and out may alias.
+        void process(const float* in, float* out, std::size_t n) noexcept;
     };
 
     void processBlock(AudioBlock block, float* gainOut) noexcept;
 
     TruePeakLimiterParams params_;
     int numChannels_ = 0;
-    std::size_t maxBlockFrames_ = 0;
+    std::size_t chunkFrames_ = 0;  // frames per internal pass
     int latency_ = 0;
     float ceiling_ = 1.0f;  // linear
+    float mainTarget_ = 1.0f;
+    float safetyTarget_ = 1.0f;
     // Input gain and its ramp.
     float inputGain_ = 1.0f;
     float inputGainTarget_ = 1.0f;
@@ -108,9 +106,15 @@ private:
     LimiterGainEnvelope mainEnvelope_, safetyEnvelope_;
     std::vector<Delay> mainDelay_, safetyDelay_;
     Delay mainGainDelay_;  // the main stage's gain, delayed to the output for the gain readout
-    AudioBuffer scratch_;  // the block after input gain, then after the main stage
-    std::vector<float> peaks_, meterPeaks_;
-    std::vector<float> gains_;
+    Delay mainPeakDelay_;  // the main stage's reading, delayed by the main stage's delay
+    // Where the main gain has been exactly 1 over a safety detector's whole span, its input is the
+    // main stage's input delayed, so its reading is the delayed main reading: not computed again.
+    std::size_t safetySpanFrames_ = 0;
+    std::size_t framesSinceMainGain_ = 0;  // frames since the main gain was last below 1 (saturates)
+    AudioBuffer scratch_;  // the chunk after input gain, then after the main stage
+    std::vector<float> peaks_, meterPeaks_, delayedPeaks_;
+    std::vector<float> gains_, delayedGains_, safetyGains_;
+    std::vector<std::uint8_t> safetyNeeded_;
 
     double currentReductionDb_ = 0.0;
     double maxReductionDb_ = 0.0;
