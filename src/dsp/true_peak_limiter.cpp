@@ -72,8 +72,7 @@ void TruePeakLimiter::Delay::process(const float* in, float* out, std::size_t n)
     write = (write + n) & mask;
 }
 
-Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
-    const auto& p = params_;
+Result<TruePeakLimiter::MainStageDesign> TruePeakLimiter::mainStageDesign(const TruePeakLimiterParams& p, const ProcessSpec& spec) {
     if (!(spec.sampleRate >= 8000.0 && spec.sampleRate <= 768000.0))
         return fail("true-peak limiter: sample rate " + std::to_string(spec.sampleRate) + " Hz is out of range (8 kHz to 768 kHz)");
     if (spec.numChannels < 1 || spec.numChannels > kMaxChannels)
@@ -92,40 +91,48 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     if (p.oversamplingFactor != 4 && p.oversamplingFactor != 8 && p.oversamplingFactor != 16)
         return fail("true-peak limiter: the oversampling factor must be 4, 8 or 16");
 
+    MainStageDesign design;
+    const auto ceiling = static_cast<float>(dbToGain(p.ceilingDbtp));
+    design.targetLinear = static_cast<float>(ceiling * dbToGain(-kMainMarginDb));
+    design.detection.factor = p.oversamplingFactor;
+    design.detection.passbandFraction = kDetectorPassband;
+    design.detection.stopbandAttenuationDb = kDetectorAttenuationDb;
+    design.meterDetection.factor = spec.sampleRate < kMeterTwoTimesFromHz ? 4 : 2;
+    design.meterDetection.passbandFraction = kMeterPassband;
+    design.meterDetection.stopbandAttenuationDb = kMeterAttenuationDb;
+    const auto wideLatency = TruePeakDetector::naturalLatencyFrames(spec, design.detection);
+    const auto meterLatency = TruePeakDetector::naturalLatencyFrames(spec, design.meterDetection);
+    if (!wideLatency.ok()) return wideLatency.error();
+    if (!meterLatency.ok()) return meterLatency.error();
+    design.detectorLatencyFrames = std::max(wideLatency.value(), meterLatency.value());
+
+    auto& envelope = design.envelope;
+    envelope.sampleRate = spec.sampleRate;
+    envelope.rampFrames = framesFor(p.lookaheadMs, spec.sampleRate);
+    envelope.guardFrames = kGuardFrames;
+    envelope.releaseMs = p.releaseMs;
+    envelope.adaptiveRelease = p.adaptiveRelease;
+    envelope.transientReleaseMs = p.transientReleaseMs;
+    envelope.sustainMs = p.sustainMs;
+    return design;
+}
+
+Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
+    const auto& p = params_;
+    const auto design = mainStageDesign(p, spec);
+    if (!design.ok()) return design.error();
     sampleRate_ = spec.sampleRate;
     numChannels_ = spec.numChannels;
     chunkFrames_ = std::min(spec.maxBlockFrames, kChunkFrames);
     ceiling_ = static_cast<float>(dbToGain(p.ceilingDbtp));
-    mainTarget_ = static_cast<float>(ceiling_ * dbToGain(-kMainMarginDb));
+    mainTarget_ = design->targetLinear;
     safetyTarget_ = static_cast<float>(ceiling_ * dbToGain(-kSafetyMarginDb));
 
-    OversamplerParams detection;
-    detection.factor = p.oversamplingFactor;
-    detection.passbandFraction = kDetectorPassband;
-    detection.stopbandAttenuationDb = kDetectorAttenuationDb;
-    OversamplerParams meter;
-    meter.factor = spec.sampleRate < kMeterTwoTimesFromHz ? 4 : 2;
-    meter.passbandFraction = kMeterPassband;
-    meter.stopbandAttenuationDb = kMeterAttenuationDb;
-    const auto wideLatency = TruePeakDetector::naturalLatencyFrames(spec, detection);
-    const auto meterLatency = TruePeakDetector::naturalLatencyFrames(spec, meter);
-    if (!wideLatency.ok()) return wideLatency.error();
-    if (!meterLatency.ok()) return meterLatency.error();
-    const int detectorLatency = std::max(wideLatency.value(), meterLatency.value());
     for (auto* d : {&mainDetector_, &safetyDetector_})
-        if (auto s = d->prepare(spec, detection, detectorLatency); !s.ok()) return s;
+        if (auto s = d->prepare(spec, design->detection, design->detectorLatencyFrames); !s.ok()) return s;
     for (auto* d : {&mainMeterDetector_, &safetyMeterDetector_})
-        if (auto s = d->prepare(spec, meter, detectorLatency); !s.ok()) return s;
-
-    LimiterGainEnvelopeParams main;
-    main.sampleRate = spec.sampleRate;
-    main.rampFrames = framesFor(p.lookaheadMs, spec.sampleRate);
-    main.guardFrames = kGuardFrames;
-    main.releaseMs = p.releaseMs;
-    main.adaptiveRelease = p.adaptiveRelease;
-    main.transientReleaseMs = p.transientReleaseMs;
-    main.sustainMs = p.sustainMs;
-    if (auto s = mainEnvelope_.prepare(main); !s.ok()) return s;
+        if (auto s = d->prepare(spec, design->meterDetection, design->detectorLatencyFrames); !s.ok()) return s;
+    if (auto s = mainEnvelope_.prepare(design->envelope); !s.ok()) return s;
 
     LimiterGainEnvelopeParams safety;
     safety.sampleRate = spec.sampleRate;

@@ -54,6 +54,20 @@ public:
     // Changes the input gain while running, ramped over 20 ms (multiplicatively). Never allocates.
     void setInputGainDb(double gainDb) noexcept;
 
+    // The main stage as prepare() builds it for these settings (validated as prepare() does): its
+    // two detectors' filters, reporting in step after detectorLatencyFrames, the gain envelope,
+    // and the true-peak level it limits to (a hair under the ceiling: required gain =
+    // targetLinear / reading where the reading exceeds it). For tools that model the limiter's
+    // gain without running it (the loudness iteration of `lathe master`).
+    struct MainStageDesign {
+        OversamplerParams detection;       // the wide-passband detector
+        OversamplerParams meterDetection;  // the TruePeakMeter's twin
+        int detectorLatencyFrames = 0;
+        LimiterGainEnvelopeParams envelope;
+        float targetLinear = 1.0f;
+    };
+    [[nodiscard]] static Result<MainStageDesign> mainStageDesign(const TruePeakLimiterParams& params, const ProcessSpec& spec);
+
     Status prepare(const ProcessSpec& spec) override;
     void reset() noexcept override;
     void process(AudioBlock block) noexcept override;
