@@ -2,9 +2,12 @@
 #include "lathe/mastering/master.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 
 #include "lathe/analysis/loudness_meter.h"
 #include "lathe/analysis/true_peak_meter.h"
@@ -56,21 +59,19 @@ Measured measure(ConstAudioBlock audio, double sampleRate) {
 }
 
 // Renders the limiter tail over `input` into `output` (same length, the latency trimmed), then the
-// word-length stage when there is one, and measures the result on the way: the samples as they
-// will be written. One block at a time (no whole-signal copies); the same samples as renderOffline()
-// of each stage in turn, the stages being block-size invariant.
-Result<Measured> renderDelivered(dsp::Stage& limiter, dsp::Stage* wordLength, ConstAudioBlock input, double sampleRate,
-                                 AudioBuffer& output) {
+// word-length stage when there is one, and analyses the result on the way: the samples as they will
+// be written. One block at a time (no whole-signal copies); the same samples as renderOffline() of
+// each stage in turn, the stages being block-size invariant.
+Result<analysis::Analysis> renderDelivered(dsp::Stage& limiter, dsp::Stage* wordLength, ConstAudioBlock input, double sampleRate,
+                                           AudioBuffer& output) {
     constexpr std::size_t kBlock = 4096;
     const int channels = input.numChannels();
     const std::size_t frames = input.numFrames();
     if (auto status = limiter.prepare({sampleRate, channels, kBlock}); !status) return status.error();
     if (wordLength != nullptr)
         if (auto status = wordLength->prepare({sampleRate, channels, kBlock}); !status) return status.error();
-    analysis::LoudnessMeter meter;
-    analysis::TruePeakMeter peak;
-    (void)meter.prepare(sampleRate, channels, {false, false, std::int64_t(frames)});
-    (void)peak.prepare(sampleRate, channels, kBlock);
+    analysis::Analyzer analyzer;
+    if (auto status = analyzer.prepare(sampleRate, channels, {}, std::int64_t(frames)); !status) return status.error();
     const dsp::ScopedFlushDenormals noDenormals;
     const auto latency = static_cast<std::size_t>(std::max(0, limiter.latencyFrames()));
     AudioBuffer work(channels, kBlock);
@@ -89,12 +90,20 @@ Result<Measured> renderDelivered(dsp::Stage& limiter, dsp::Stage* wordLength, Co
         if (skip == n) continue;
         const AudioBlock out = work.block().slice(skip, n - skip);
         if (wordLength != nullptr) wordLength->process(out);
-        meter.process(out);
-        peak.process(out);
+        analyzer.process(out);
         for (int c = 0; c < channels; ++c)
             std::copy(out.channel(c).begin(), out.channel(c).end(), output.channel(c).begin() + std::ptrdiff_t(position + skip - latency));
     }
-    return Measured{meter.result().integratedLufs.value_or(-70.0), peak.truePeakDbtp()};
+    return analyzer.finish();
+}
+
+bool sameSamples(ConstAudioBlock a, ConstAudioBlock b) {
+    if (a.numChannels() != b.numChannels() || a.numFrames() != b.numFrames()) return false;
+    for (int c = 0; c < a.numChannels(); ++c)
+        if (!std::equal(a.channel(c).begin(), a.channel(c).end(), b.channel(c).begin(),
+                        [](float x, float y) { return std::bit_cast<std::uint32_t>(x) == std::bit_cast<std::uint32_t>(y); }))
+            return false;
+    return true;
 }
 
 AudioBuffer sliceCopy(ConstAudioBlock audio, std::size_t start, std::size_t count) {
@@ -237,10 +246,10 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     report.outputSampleRate = outputRate;
     report.timing.renderSeconds = secondsSince(phase);
 
-    // Gain into the limiter, found on the delivered samples (limiter, then dither): each pass renders
-    // and measures them. Without a clipper the LimiterLoudnessModel predicts the gain (one pass
-    // usually lands within the tolerance); a miss corrects the model by its measured error and
-    // predicts again. With a clipper (not modelled), a secant on the measured loudness.
+    // Gain into the limiter, found on the delivered samples (limiter, then dither): each render is
+    // analysed as it will be written. Without a clipper the LimiterLoudnessModel predicts the gain
+    // (one render lands within the tolerance: the model agrees with rendering to thousandths of a
+    // LU); a miss corrects the model by its measured error there and predicts again.
     phase = Clock::now();
     const double targetLufs = report.plan.loudness.plannedLufs;
     // EBU Tech 3341 lets a compliant true-peak meter read up to 0.2 dB high; hard-limited material is
@@ -255,6 +264,9 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
                                      "passes any compliant meter"});
     const auto dither = buildDither(encoding);
     report.dithered = dither != nullptr;
+    // The model covers the limiter alone: a clipper before it (nonlinear, its ceiling set from the
+    // gained signal's true peak) takes a share of the peaks that varies with the gain; then a secant
+    // on the measured loudness finds the gain instead.
     const bool modelled = !limiterPlan.clipper.enabled;
     LimiterLoudnessModel model;
     Measured preMeasured{};
@@ -266,14 +278,17 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         preMeasured = measure(preLimiter.block(), outputRate);
     }
     AudioBuffer limited(preLimiter.numChannels(), preLimiter.numFrames());
+    analysis::Analysis delivered;  // of the latest render
     double limiterReductionDb = 0.0;
     auto limitWithGain = [&](double gainDb) -> Result<Measured> {
         auto limiter = buildLimiter(limiterPlan, gainDb, preMeasured.truePeakDbtp);
-        auto m = renderDelivered(limiter->stage(), dither.get(), preLimiter.block(), outputRate, limited);
-        if (!m) return m.error();
+        auto analysis = renderDelivered(limiter->stage(), dither.get(), preLimiter.block(), outputRate, limited);
+        if (!analysis) return analysis.error();
+        delivered = std::move(*analysis);
         limiterReductionDb = limiter->maxReductionDb();
-        report.iterations.push_back({gainDb, m->integratedLufs, m->truePeakDbtp});
-        return *m;
+        const Measured m{delivered.integratedLufs.value_or(-70.0), delivered.truePeakDbtp.value_or(-std::numeric_limits<double>::infinity())};
+        report.iterations.push_back({gainDb, m.integratedLufs, m.truePeakDbtp});
+        return m;
     };
     constexpr double kLoudnessToleranceLu = 0.03;
     constexpr int kMaxIterations = 8;
@@ -286,14 +301,14 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         if (!m) return m.error();
         const double error = m->integratedLufs - targetLufs;
         if (std::abs(error) < std::abs(bestError)) bestGain = gain, bestError = error;
+        // The model's error at this gain (it varies slowly with the gain).
+        const double bias = modelled ? m->integratedLufs - model.predictLufs(gain) : 0.0;
         if (std::abs(error) < kLoudnessToleranceLu) {
             // Inter-sample peaks the limiter's detector missed: lower its ceiling by the excess and redo.
             if (m->truePeakDbtp > safeCeiling && limiterPlan.limiter.ceilingDbtp > safeCeiling - 0.5) {
                 limiterPlan.limiter.ceilingDbtp -= (m->truePeakDbtp - safeCeiling) + 0.005;
                 bestError = 1e9;
                 if (modelled) {
-                    // Keep the model's measured error at this gain.
-                    const double bias = m->integratedLufs - model.predictLufs(gain);
                     if (auto status = model.setCeilingDbtp(limiterPlan.limiter.ceilingDbtp); !status) return status.error();
                     gain = model.solveGainDb(targetLufs - bias, gain);
                 }
@@ -302,10 +317,9 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
             }
             break;
         }
-        double next = gain - error;  // first step: unit slope
+        double next = gain - error;  // unit slope
         if (modelled) {
-            // The model, corrected by its error here (which varies slowly with the gain).
-            next = model.solveGainDb(targetLufs - (m->integratedLufs - model.predictLufs(gain)), gain);
+            next = model.solveGainDb(targetLufs - bias, gain);
         } else if (iteration > 0 && std::abs(gain - previousGain) > 1e-6) {
             const double slope = (m->integratedLufs - previousLufs) / (gain - previousGain);
             if (slope > 0.05) next = gain - error / slope;
@@ -331,14 +345,20 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     options.encoding = encoding;
     options.protectedPaths = {request.input};
     if (auto status = writeAudioFile(request.output, limited.block(), outputRate, options); !status) return status.error();
-    limited = AudioBuffer();
     report.timing.writeSeconds = secondsSince(phase);
 
-    // Verify on the file as written.
+    // Verify on the file as written: read back, it holds exactly the samples analysed above (else
+    // its own samples are analysed).
     phase = Clock::now();
     auto written = readAudioFile(request.output);
     if (!written) return fail("verify: " + written.error().message);
-    report.after = analyzeBuffer(written->audio.block(), written->info.sampleRate, report.output, false);
+    if (written->info.sampleRate == outputRate && sameSamples(written->audio.block(), limited.block())) {
+        report.after = std::move(delivered);
+        report.after.file = report.output;
+    } else {
+        report.after = analyzeBuffer(written->audio.block(), written->info.sampleRate, report.output, false);
+    }
+    limited = AudioBuffer();
     report.timing.verifySeconds = secondsSince(phase);
     if (report.after.integratedLufs && std::abs(*report.after.integratedLufs - targetLufs) > 0.1)
         report.warnings.push_back(formatText("delivered loudness %.2f LUFS is %.2f LU from the %.1f LUFS plan",
