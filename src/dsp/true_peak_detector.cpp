@@ -155,9 +155,10 @@ void TruePeakDetector::processChunk(ConstAudioBlock block, float* peaks, float f
     const std::size_t tiles = (n + kSkipTileFrames - 1) / kSkipTileFrames;
     for (std::size_t tile = 0; tile < tiles; ++tile) {
         const std::size_t t0 = tile * kSkipTileFrames, t1 = std::min(n, t0 + kSkipTileFrames);
-        bool any = needed == nullptr;
-        for (std::size_t t = t0; t < t1 && !any; ++t) any = needed[t] != 0;
-        computed_[tile] = any ? 1 : 0;
+        std::uint8_t any = needed == nullptr ? 1 : 0;
+        if (needed != nullptr)
+            for (std::size_t t = t0; t < t1; ++t) any |= needed[t];
+        computed_[tile] = any != 0 ? 1 : 0;
     }
 
     // Per channel: append the chunk to the input history; x[t] is the filter's input at frame t

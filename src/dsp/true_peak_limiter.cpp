@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 namespace lathe::dsp {
@@ -37,6 +38,22 @@ double dbToGain(double db) { return std::pow(10.0, db / 20.0); }
 float requiredGain(float peak, float target) noexcept {
     if (!(peak <= 3.0e38f)) peak = 3.0e38f;  // Inf and NaN: as loud as a float gets
     return peak > target ? target / peak : 1.0f;
+}
+
+// requiredGain() of peaks[0 .. n) into gains (may alias), four at a time with the same operations
+// (GCC/Clang vector extensions; the quotient is computed everywhere and kept above the target).
+using Float4 = float __attribute__((vector_size(16)));
+void requiredGains(const float* peaks, float target, float* gains, std::size_t n) noexcept {
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        Float4 peak;
+        std::memcpy(&peak, peaks + i, sizeof peak);
+        peak = peak <= 3.0e38f ? peak : Float4{3.0e38f, 3.0e38f, 3.0e38f, 3.0e38f};
+        const Float4 quotient = target / peak;
+        const Float4 gain = peak > target ? quotient : Float4{1.0f, 1.0f, 1.0f, 1.0f};
+        std::memcpy(gains + i, &gain, sizeof gain);
+    }
+    for (; i < n; ++i) gains[i] = requiredGain(peaks[i], target);
 }
 
 std::size_t framesFor(double ms, double sampleRate) {
@@ -210,17 +227,26 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
     float* gains = gains_.data();
 
     // Input gain (per frame, shared by all channels).
-    for (std::size_t i = 0; i < n; ++i) {
-        if (inputGainRampLeft_ > 0) {
-            inputGain_ *= inputGainStep_;
-            if (--inputGainRampLeft_ == 0) inputGain_ = inputGainTarget_;
+    if (inputGainRampLeft_ == 0) {
+        const float inputGain = inputGain_;
+        for (int c = 0; c < numChannels_; ++c) {
+            const float* in = block.channelData(c);
+            float* out = work.channelData(c);
+            for (std::size_t i = 0; i < n; ++i) out[i] = in[i] * inputGain;
         }
-        gains[i] = inputGain_;
-    }
-    for (int c = 0; c < numChannels_; ++c) {
-        const float* in = block.channelData(c);
-        float* out = work.channelData(c);
-        for (std::size_t i = 0; i < n; ++i) out[i] = in[i] * gains[i];
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            if (inputGainRampLeft_ > 0) {
+                inputGain_ *= inputGainStep_;
+                if (--inputGainRampLeft_ == 0) inputGain_ = inputGainTarget_;
+            }
+            gains[i] = inputGain_;
+        }
+        for (int c = 0; c < numChannels_; ++c) {
+            const float* in = block.channelData(c);
+            float* out = work.channelData(c);
+            for (std::size_t i = 0; i < n; ++i) out[i] = in[i] * gains[i];
+        }
     }
 
     // Main stage: detect (readings at or below the target need not be exact: they ask for no
@@ -229,7 +255,7 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
     mainMeterDetector_.process(work, {meterPeaks, n}, mainTarget_);
     for (std::size_t i = 0; i < n; ++i) peaks[i] = std::max(peaks[i], meterPeaks[i]);
     mainPeakDelay_.process(peaks, delayedPeaks_.data(), n);
-    for (std::size_t i = 0; i < n; ++i) gains[i] = requiredGain(peaks[i], mainTarget_);
+    requiredGains(peaks, mainTarget_, gains, n);
     mainEnvelope_.process(gains, gains, n);
     for (int c = 0; c < numChannels_; ++c) {
         float* x = work.channelData(c);
@@ -248,18 +274,21 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
     safetyMeterDetector_.process(work, {meterPeaks, n}, safetyTarget_, {needed, n});
     const float* delayedPeaks = delayedPeaks_.data();
     float* safetyGains = safetyGains_.data();
-    for (std::size_t i = 0; i < n; ++i)
-        safetyGains[i] = requiredGain(needed[i] ? std::max(peaks[i], meterPeaks[i]) : delayedPeaks[i], safetyTarget_);
+    for (std::size_t i = 0; i < n; ++i) peaks[i] = needed[i] ? std::max(peaks[i], meterPeaks[i]) : delayedPeaks[i];
+    requiredGains(peaks, safetyTarget_, safetyGains, n);
     safetyEnvelope_.process(safetyGains, safetyGains, n);
     float* delayedGains = delayedGains_.data();
     mainGainDelay_.process(gains, delayedGains, n);
-    float minTotal = 1.0f, total = 1.0f;
+    std::uint64_t corrections = 0;
+    float minTotal = 1.0f;
     for (std::size_t i = 0; i < n; ++i) {
-        if (safetyGains[i] < 1.0f) ++safetyCorrections_;
-        total = delayedGains[i] * safetyGains[i];
+        corrections += safetyGains[i] < 1.0f ? 1 : 0;
+        const float total = delayedGains[i] * safetyGains[i];
         minTotal = std::min(minTotal, total);
         if (gainOut != nullptr) gainOut[i] = total;
     }
+    safetyCorrections_ += corrections;
+    const float total = n > 0 ? delayedGains[n - 1] * safetyGains[n - 1] : 1.0f;
     std::uint64_t clips = 0;
     const float ceiling = ceiling_;
     for (int c = 0; c < numChannels_; ++c) {
