@@ -2,13 +2,15 @@
 //   BM_TruePeakLimiter/0  pink noise well below the ceiling (no gain reduction)
 //   BM_TruePeakLimiter/1  pink noise 12 dB into the ceiling (limiting all the time)
 //   BM_TruePeakLimiterMaster  the demo mix (synthesised pre-master: drums, bass, pad, lead) at
-//                         44.1 kHz, +8 dB into a -1.2 dBTP ceiling: a -14 LUFS master, the gain below
-//                         1 on about 1 frame in 5 (the loudness iteration of `lathe master`)
+//                         44.1 kHz, +8 dB into a -1.2 dBTP ceiling: a -14 LUFS master (up to 3.5 dB
+//                         of gain reduction, the gain below 1 on 7 % of the frames), as in the
+//                         render of `lathe master`
 //   BM_SoftClipper        pink noise driven 6 dB into the curve, 4x
 // Peer in the same run: BM_LimiterDetectionUnit, one 4x upsampling of a stereo block with the
-// limiter's wide detection filter (0.48 fs, 60 dB). The limiter runs two of these plus two of the
-// meter's shorter filter (main and safety stages), the parabolic peak search on every oversampled
-// sample, and the envelope.
+// limiter's wide detection filter (0.48 fs, 60 dB). The limiter runs one of these and one of the
+// meter's shorter filter on every frame (main stage), the same again where the main gain moved
+// (safety stage), the parabola where a reading could pass the ceiling, and the envelopes.
+// bench/limiter_speedup.sh compares against an earlier commit's limiter, built from its sources.
 #include <benchmark/benchmark.h>
 
 #include "lathe/audio_buffer.h"

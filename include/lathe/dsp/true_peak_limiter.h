@@ -5,18 +5,22 @@
 //   1. main stage: input gain; two TruePeakDetectors on all channels (one linked gain), the larger
 //      reading counts: one with a wide passband (>= 4x, 0.48 fs, accurate against a 32x reference
 //      up to Nyquist) and one with exactly the TruePeakMeter's interpolator (4x, 0.45 fs, 50 dB),
-//      so the project's meter never reads above the ceiling; required gain = ceiling / peak; LimiterGainEnvelope (min-hold over the
-//      lookahead, program-dependent release, B-spline smoothing as long as the
-//      lookahead, so the gain reaches its target exactly as the peak arrives and never undershoots
+//      so the project's meter never reads above the ceiling; required gain = ceiling / peak;
+//      LimiterGainEnvelope (min-hold over the lookahead, program-dependent release, B-spline
+//      smoothing as long as the lookahead, so the gain reaches its target exactly as the peak arrives and never undershoots
 //      it); the gain multiplies the delayed audio at the base rate (no reconstruction filter in the
 //      audio path: below the ceiling the output is the input, delayed, bit for bit);
 //   2. safety stage: the output is measured again by both detectors and any true peak still above the ceiling
 //      (the product of a moving gain and the audio can peak a hair above gain x peak) is corrected
-//      by a short second envelope (0.5 ms ramp);
+//      by a short second envelope (0.5 ms ramp). Where the main gain was exactly 1 over the
+//      detectors' whole span, their input is the main stage's input, delayed: the delayed main
+//      reading stands in, bit for bit, and the filters are not run (most of the time in a master);
 //   3. guard: a sample still above the ceiling is clamped and counted (safetyClipCount(); expected
 //      to stay 0 — it exists so that no input can ever produce an over).
 // Latency: latencyFrames() = both stages' detector + envelope delays: lookaheadMs plus about
 // 2.7 ms (341 frames at 44.1 kHz, 362 at 48 kHz with the defaults).
+// Speed: the detectors refine (parabola) only readings that could pass their stage's target, the
+// envelopes skip runs of unity in O(1); none of it changes an output bit (bench/limiter_bench.cpp).
 // Real-time contract as in stage.h; prepare() allocates, process() and reset() never do.
 // Shape after x42 dpl's peaklim (F. Adriaensen); see limiter_gain_envelope.h for the envelope.
 
