@@ -200,8 +200,8 @@ void TruePeakDetector::processChunk(ConstAudioBlock block, float* peaks, float f
         float* raw = rawPeak_.data();
         std::fill(raw + a, raw + b, 0.0f);
         for (int c = 0; c < numChannels_; ++c) {
-            const float* last = rows[c][l - 1];
-            for (std::size_t t = a; t < b; ++t) raw[t] = maxIgnoringNan(raw[t], std::fabs(last[t - 1]));
+            const float* previous = rows[c][l - 1] - 1;  // previous[t]: branch L-1 of frame t - 1
+            for (std::size_t t = a; t < b; ++t) raw[t] = maxIgnoringNan(raw[t], std::fabs(previous[t]));
             for (int p = 0; p < l; ++p) {
                 const float* r = rows[c][p];
                 for (std::size_t t = a; t < b; ++t) raw[t] = maxIgnoringNan(raw[t], std::fabs(r[t]));
