@@ -175,9 +175,10 @@ TEST(TruePeakDetector, NonFiniteSamplesAreHandledLikeTheReference) {
     // NaN never wins a maximum (the reading comes from the other values); infinity reads infinite.
     const double rate = 44100.0;
     AudioBuffer input = testSignal(rate);
-    input.channel(0)[3000] = std::numeric_limits<float>::quiet_NaN();
-    input.channel(1)[6000] = std::numeric_limits<float>::infinity();
-    input.channel(0)[9000] = -std::numeric_limits<float>::infinity();
+    ASSERT_GT(input.numFrames(), 6000u);
+    input.channel(0)[2000] = std::numeric_limits<float>::quiet_NaN();
+    input.channel(1)[4000] = std::numeric_limits<float>::infinity();
+    input.channel(0)[6000] = -std::numeric_limits<float>::infinity();
     const OversamplerParams params{4, 0.48, 60.0};
     TruePeakDetector detector;
     ASSERT_TRUE(detector.prepare({rate, 2, 512}, params).ok());
@@ -200,12 +201,13 @@ TEST(TruePeakDetector, DoesNotAllocateAfterPrepare) {
     const AudioBuffer input = testSignal(rate);
     TruePeakDetector detector;
     ASSERT_TRUE(detector.prepare({rate, 2, 4096}, {4, 0.48, 60.0}).ok());
-    std::vector<float> peaks(4096);
-    std::vector<std::uint8_t> needed(4096, 1);
+    std::vector<float> peaks(2048);
+    std::vector<std::uint8_t> needed(2048, 1);
     for (std::size_t i = 0; i < needed.size(); i += 3) needed[i] = 0;
+    ASSERT_GE(input.numFrames(), 4096u);
     test::AllocationCounter counter;
-    detector.process(ConstAudioBlock(input.block()).slice(0, 4096), peaks, 0.5f);
-    detector.process(ConstAudioBlock(input.block()).slice(4096, 4096), peaks, 0.5f, needed);
+    detector.process(ConstAudioBlock(input.block()).slice(0, 2048), peaks, 0.5f);
+    detector.process(ConstAudioBlock(input.block()).slice(2048, 2048), peaks, 0.5f, needed);
     detector.reset();
     EXPECT_EQ(counter.count(), 0u);
 }
