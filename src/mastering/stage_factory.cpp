@@ -47,11 +47,7 @@ public:
             clip.ceilingDb = std::min(0.0, inputTruePeakDbtp + inputGainDb - clipper.shaveDb);
             chain_.add(std::make_unique<dsp::SoftClipper>(clip));
         }
-        dsp::TruePeakLimiterParams params;
-        params.ceilingDbtp = limiter.ceilingDbtp;
-        params.lookaheadMs = limiter.lookaheadMs;
-        params.releaseMs = limiter.releaseMs;
-        auto stage = std::make_unique<dsp::TruePeakLimiter>(params);
+        auto stage = std::make_unique<dsp::TruePeakLimiter>(limiterParams(limiter));
         limiter_ = stage.get();
         chain_.add(std::move(stage));
     }
@@ -108,6 +104,14 @@ std::unique_ptr<Chain> buildPreLimiterChain(const MasteringPlan& plan, int numCh
         chain->add(std::make_unique<dsp::StereoImager>(params));
     }
     return chain;
+}
+
+dsp::TruePeakLimiterParams limiterParams(const LimiterPlan& limiter) {
+    dsp::TruePeakLimiterParams params;
+    params.ceilingDbtp = limiter.ceilingDbtp;
+    params.lookaheadMs = limiter.lookaheadMs;
+    params.releaseMs = limiter.releaseMs;
+    return params;
 }
 
 std::unique_ptr<LimiterStage> buildLimiter(const MasteringPlan& plan, double inputGainDb, double inputTruePeakDbtp) {
