@@ -10,6 +10,7 @@
 #include "lathe/analysis/true_peak_meter.h"
 #include "lathe/mastering/chain.h"
 #include "lathe/resampler.h"
+#include "reference_refine.h"
 #include "stage_factory.h"
 #include "util/text.h"
 
@@ -170,8 +171,13 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         return fileError(request.input, "is silent (no block above the -70 LUFS gate): nothing to master");
     report.timing.analyzeSeconds = secondsSince(phase);
 
-    // Plan.
-    report.plan = planMaster(report.before, request.plan);
+    // Plan. Reference matching compares the mix's profile, measured like the reference's.
+    PlanRequest planRequest = request.plan;
+    if (planRequest.reference && !planRequest.mixProfile)
+        planRequest.mixProfile = profileOf(audio.block(), inputRate, report.before, report.input);
+    report.plan = planMaster(report.before, planRequest);
+    if (auto refined = refineReferenceMatch(report.plan, planRequest, audio.block(), inputRate); !refined)
+        return fail("render: " + refined.error().message);
     for (const auto& w : report.plan.warnings) report.warnings.push_back(w);
 
     // Render the pre-limiter chain once.
@@ -201,12 +207,15 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     // where 4x meters over-read most (libebur128 by up to 0.12 dB on our tests). Delivering 0.2 dB
     // under the ceiling on lathe's meter keeps the file at or below the ceiling on any compliant meter.
     constexpr double kMeterToleranceDb = 0.2;
-    const double safeCeiling = report.plan.limiter.ceilingDbtp - kMeterToleranceDb;
+    const double safeCeiling = std::min(report.plan.limiter.ceilingDbtp - kMeterToleranceDb,
+                                        report.plan.limiter.peakTargetDbtp.value_or(report.plan.limiter.ceilingDbtp));
     MasteringPlan limiterPlan = report.plan;  // its limiter ceiling may be lowered below
     limiterPlan.limiter.ceilingDbtp = safeCeiling;
     report.plan.decisions.push_back({"limiter", formatText("true peak held at %.2f dBTP", safeCeiling),
-                                     "0.2 dB under the ceiling: EBU Tech 3341 allows meters to read 0.2 dB high, so the file "
-                                     "passes any compliant meter"});
+                                     safeCeiling < report.plan.limiter.ceilingDbtp - kMeterToleranceDb
+                                         ? "the dynamics match's peak target (see above)"
+                                         : "0.2 dB under the ceiling: EBU Tech 3341 allows meters to read 0.2 dB high, so the file "
+                                           "passes any compliant meter"});
     AudioBuffer limited;
     double limiterReductionDb = 0.0;
     auto limitWithGain = [&](double gainDb) -> Result<Measured> {
@@ -278,6 +287,9 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     auto written = readAudioFile(request.output);
     if (!written) return fail("verify: " + written.error().message);
     report.after = analyzeBuffer(written->audio.block(), written->info.sampleRate, report.output, false);
+    if (report.plan.reference)
+        report.referenceAfter = profileDistance(profileOf(written->audio.block(), written->info.sampleRate, report.after, report.output),
+                                                report.plan.reference->reference);
     report.timing.verifySeconds = secondsSince(phase);
     if (report.after.integratedLufs && std::abs(*report.after.integratedLufs - targetLufs) > 0.1)
         report.warnings.push_back(formatText("delivered loudness %.2f LUFS is %.2f LU from the %.1f LUFS plan",
