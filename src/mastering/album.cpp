@@ -146,7 +146,7 @@ Result<TrackAnalysis> analyseTrack(const fs::path& input, bool downmix, bool par
     out.mix = analyzer.finish();
     out.mix.file = input.string();
     if (!out.mix.integratedLufs) return fail(input.string() + ": is silent (no block above the -70 LUFS gate): nothing to master");
-    if (wantTonal) out.tonal = trackTonalProfile(audio.block(), rate, input.filename().string());
+    if (wantTonal) out.tonal = trackTonalProfile(audio.block(), rate, out.mix, input.string());
     return out;
 }
 
@@ -282,11 +282,12 @@ Result<AlbumReport> masterAlbum(const AlbumRequest& request) {
             if (!loaded) return loaded.error();
             referenceProfile = std::move(*loaded);
         }
-        const bool wantTonal = albumTonalMatchingAvailable() && !referenceProfile && request.eqMatch > 0.0;
+        // With a tonal target to share, each track's profile is measured while its audio is at hand.
+        const bool shareTonalTarget = albumTonalMatchingAvailable() && (referenceProfile || request.eqMatch > 0.0);
         std::vector<TrackAnalysis> analyses(count);
         auto analysed = runParallelTasks(count, report.jobs, [&](std::size_t i) -> Status {
             progress.started(AlbumStage::Analyse, i);
-            auto track = analyseTrack(request.inputs[i], request.downmix, report.jobs == 1, wantTonal);
+            auto track = analyseTrack(request.inputs[i], request.downmix, report.jobs == 1, shareTonalTarget);
             if (!track) return track.error();
             analyses[i] = std::move(*track);
             progress.finished(AlbumStage::Analyse, i);
@@ -299,14 +300,18 @@ Result<AlbumReport> masterAlbum(const AlbumRequest& request) {
         std::vector<analysis::Analysis> mixes;
         for (const auto& a : analyses) mixes.push_back(a.mix);
         PlanRequest albumPlan = request.plan;
-        if (referenceProfile) {
-            applyTonalTarget(albumPlan, *referenceProfile, request.eqMatch);
-            report.tonalTarget = "reference " + request.reference->string();
-        } else if (wantTonal) {
-            std::vector<ReferenceProfile> profiles;
-            for (const auto& a : analyses) profiles.push_back(*a.tonal);
-            applyTonalTarget(albumPlan, averageTonalProfile(profiles), request.eqMatch);
-            report.tonalTarget = formatText("the album's average balance (%zu tracks)", count);
+        if (shareTonalTarget) {
+            if (referenceProfile) {
+                report.tonalProfile = std::move(*referenceProfile);
+                report.tonalTarget = "the reference " + request.reference->string();
+            } else {
+                std::vector<ReferenceProfile> profiles;
+                for (const auto& a : analyses) profiles.push_back(*a.tonal);
+                report.tonalProfile = averageTonalProfile(profiles);
+                report.tonalTarget = formatText("the album's average balance (%zu tracks)", count);
+            }
+            applyTonalTarget(albumPlan, *report.tonalProfile, request.eqMatch);
+            report.tonalTarget += formatText(": EQ %.0f %%, width %.0f %% toward it", request.eqMatch * 100.0, kAlbumWidthMatch * 100.0);
         } else {
             report.tonalTarget = albumTonalMatchingAvailable() ? "none (EQ match 0 %): each track toward lathe's default balance"
                                                                : "lathe's default balance, per track (album tonal matching "
@@ -325,6 +330,7 @@ Result<AlbumReport> masterAlbum(const AlbumRequest& request) {
             master.input = request.inputs[i];
             master.output = staged[i] = stagingDir / finalPaths[i].filename();
             master.plan = trackPlanRequest(albumPlan, report.loudnessPlan.targetLufs[i]);
+            if (master.plan.reference) master.plan.mixProfile = analyses[i].tonal;  // saves masterFile a pass
             master.format = delivery[i].format;
             master.encoding = delivery[i].encoding;
             master.sampleRateHz = delivery[i].sampleRate;

@@ -5,6 +5,7 @@
 
 #include "lathe/atomic_file.h"
 #include "lathe/mastering/cue_sheet.h"
+#include "lathe/mastering/reference.h"
 #include "lathe/mastering/report.h"
 
 namespace lathe::mastering {
@@ -72,6 +73,7 @@ nlohmann::ordered_json toJson(const AlbumReport& report) {
                     {"plr_floor_db", t.plrFloorDb}, {"source", t.source}}},
         {"loudness_mode", albumLoudnessName(report.loudness)},
         {"tonal_target", report.tonalTarget},
+        {"tonal_profile", report.tonalProfile ? toJson(*report.tonalProfile) : Json(nullptr)},
         {"jobs", report.jobs},
         {"album", {{"tracks", report.tracks.size()},
                    {"loudness_spread_before_lu", figure(report.loudnessSpreadBeforeLu)},

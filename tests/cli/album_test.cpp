@@ -11,6 +11,7 @@
 #include "support/cli_run.h"
 #include "support/masters.h"
 #include "support/temp_dir.h"
+#include "util/text.h"
 
 using namespace lathe;
 namespace fs = std::filesystem;
@@ -31,7 +32,7 @@ std::string writeTracks(const test::TempDir& dir) {
     for (int i = 0; i < 3; ++i) {
         AudioBuffer mix = test::balancedDemoMix(48000.0, 3.0, false, 3.0 * i);
         test::applyGainDb(mix, lufs[i] - test::integratedLufs(mix.block(), 48000.0));
-        const auto path = dir / ("track " + std::to_string(i + 1) + ".wav");
+        const auto path = dir / formatText("track %d.wav", i + 1);
         EXPECT_TRUE(writeAudioFile(path, mix.block(), 48000.0, {}).ok());
         arguments += q(path) + " ";
     }
@@ -117,6 +118,7 @@ TEST(AlbumCli, ErrorsAreOneLineAndLeaveNothingBehind) {
         {tracks + q(dir / "missing.wav") + out, "missing.wav: no such file", 1},
         {tracks + q(dir / "silent.wav") + out, "silent.wav: is silent", 1},
         {tracks + out + " --target loudest", "presets", 1},
+        {tracks + out + " --reference " + q(dir / "no-reference.wav"), "no-reference.wav", 1},
         {tracks + out + " --single-file --gap 61", "", 2},
         {tracks + out + " --loudness loud", "", 2},
         {tracks + out + " --jobs 0", "", 2},

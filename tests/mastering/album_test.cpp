@@ -17,11 +17,14 @@
 #include "lathe/dsp/biquad_design.h"
 #include "lathe/mastering/album_spread.h"
 #include "lathe/mastering/cue_sheet.h"
+#include "lathe/mastering/reference.h"
+#include "lathe/mastering/tonal_balance.h"
 #include "mastering/album_tonal_target.h"
 #include "support/ebur128_oracle.h"
 #include "support/masters.h"
 #include "support/signals.h"
 #include "support/temp_dir.h"
+#include "util/text.h"
 
 using namespace lathe;
 using namespace lathe::mastering;
@@ -194,7 +197,7 @@ TEST_F(AlbumOfFive, TheReportHoldsEveryTracksFiguresAndTheSpread) {
     for (std::size_t i = 0; i < 5; ++i) {
         const auto& t = report.tracks[i];
         EXPECT_EQ(t.number, int(i) + 1);
-        EXPECT_EQ(t.output.filename().string(), "0" + std::to_string(i + 1) + " - " + kFiveTracks[i].name + ".wav");
+        EXPECT_EQ(t.output.filename().string(), formatText("%02zu - %s.wav", i + 1, kFiveTracks[i].name));
         ASSERT_TRUE(t.master.after.integratedLufs.has_value());
         EXPECT_NEAR(*t.master.after.integratedLufs, r.deliveredLufs[i], 0.1) << "the report measured the written file";
         EXPECT_NEAR(t.targetLufs, -14.0 - (-18.0 - kFiveTracks[i].mixLufs), 0.1);
@@ -219,14 +222,89 @@ TEST_F(AlbumOfFive, TheSpreadOfTonalBalanceShrinksByAtLeastHalf) {
     EXPECT_LE(*after, 0.5 * *before);
 }
 
+// The target is the album's OWN average balance: the tracks meet around it, so the album's mean
+// shape hardly moves, while lathe's generic balance (what a track mastered alone aims at) is far
+// from it.
+TEST_F(AlbumOfFive, TheAlbumKeepsItsOwnAverageBalance) {
+    if (!albumTonalMatchingAvailable()) GTEST_SKIP() << "reference matching (the album's tonal target) is not built yet";
+    const auto& r = run(AlbumLoudness::Album);
+    ASSERT_TRUE(r.report) << r.error;
+    // Mean over the tracks of each track's band levels with its own mean over the bands removed.
+    auto meanShape = [](const std::vector<analysis::Analysis>& tracks, const std::vector<std::size_t>& bands) {
+        std::vector<double> shape(bands.size(), 0.0);
+        for (const auto& t : tracks) {
+            double mean = 0.0;
+            for (const std::size_t b : bands) mean += *t.thirdOctaveMidDb[b] / double(bands.size());
+            for (std::size_t k = 0; k < bands.size(); ++k) shape[k] += (*t.thirdOctaveMidDb[bands[k]] - mean) / double(tracks.size());
+        }
+        return shape;
+    };
+    auto rmsDistance = [](std::vector<double> a, std::vector<double> b) {
+        double meanDifference = 0.0;
+        for (std::size_t k = 0; k < a.size(); ++k) meanDifference += (a[k] - b[k]) / double(a.size());
+        double sum = 0.0;
+        for (std::size_t k = 0; k < a.size(); ++k) sum += (a[k] - b[k] - meanDifference) * (a[k] - b[k] - meanDifference);
+        return std::sqrt(sum / double(a.size()));
+    };
+    std::vector<std::size_t> bands;
+    for (std::size_t b = 0; b < analysis::kThirdOctaveCentresHz.size(); ++b) {
+        const double hz = analysis::kThirdOctaveCentresHz[b];
+        if (hz < kTonalSpreadLowHz || hz > kTonalSpreadHighHz) continue;
+        bool everywhere = true;
+        const std::vector<analysis::Analysis>& mixes = mixes_;
+        for (const auto* set : {&mixes, &r.delivered})
+            for (const auto& t : *set) everywhere = everywhere && t.thirdOctaveMidDb.size() > b && t.thirdOctaveMidDb[b];
+        if (everywhere) bands.push_back(b);
+    }
+    ASSERT_GT(bands.size(), 20u);
+    std::vector<double> generic;
+    for (const std::size_t b : bands) generic.push_back(targetBalanceDb(analysis::kThirdOctaveCentresHz[b]));
+    const double moved = rmsDistance(meanShape(mixes_, bands), meanShape(r.delivered, bands));
+    const double genericDistance = rmsDistance(meanShape(mixes_, bands), generic);
+    std::printf("[ figures  ] the album's mean balance moved %.2f dB RMS; lathe's generic balance is %.2f dB RMS from it\n", moved,
+                genericDistance);
+    EXPECT_LT(moved, 0.25 * genericDistance);
+}
+
+// With --reference the tracks move toward the reference's balance instead; the loudness is still
+// the album's (the reference's -10 LUFS is not followed).
+TEST(Album, WithAReferenceEveryTrackMovesTowardItsBalance) {
+    if (!albumTonalMatchingAvailable()) GTEST_SKIP() << "reference matching is not built yet";
+    test::TempDir dir;
+    std::vector<fs::path> inputs;
+    for (int i = 0; i < 3; ++i)
+        inputs.push_back(writeTrack(dir / formatText("t%d.wav", i), makeTrack(kFiveTracks[i], i, 48000.0, 8.0), 48000.0));
+    const TrackSpec warmLoud = {"reference", -10.0, +5.0, -6.0};
+    const auto referencePath = writeTrack(dir / "reference.wav", makeTrack(warmLoud, 4, 44100.0, 8.0), 44100.0);
+    auto request = albumRequest(inputs, dir / "out");
+    request.reference = referencePath;
+    auto report = masterAlbum(request);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_NE(report->tonalTarget.find("reference"), std::string::npos) << report->tonalTarget;
+    const auto reference = loadReference(referencePath);
+    ASSERT_TRUE(reference.ok());
+    for (std::size_t i = 0; i < 3; ++i) {
+        const auto mix = loadReference(inputs[i]);
+        const auto delivered = loadReference(report->tracks[i].output);
+        ASSERT_TRUE(mix.ok() && delivered.ok());
+        const auto before = profileDistance(mix.value(), reference.value()).spectralDbRms;
+        const auto after = profileDistance(delivered.value(), reference.value()).spectralDbRms;
+        ASSERT_TRUE(before && after);
+        std::printf("[ figures  ] track %zu: %.2f dB RMS from the reference's balance -> %.2f dB\n", i + 1, *before, *after);
+        EXPECT_LE(*after, 0.5 * *before) << "track " << i + 1;
+    }
+    const auto loudest = test::measureWithLibebur128(report->tracks[0].output);
+    EXPECT_NEAR(loudest.integratedLufs, -14.0, 0.1) << "the loudest track at the album's target, not the reference's loudness";
+}
+
 TEST(Album, SameBytesWhateverTheNumberOfJobsAndOrderlyProgress) {
     test::TempDir dir;
     std::vector<fs::path> inputs;
     for (int i = 0; i < 3; ++i)
-        inputs.push_back(writeTrack(dir / ("t" + std::to_string(i) + ".wav"), makeTrack(kFiveTracks[i], i, 48000.0, 4.0), 48000.0));
+        inputs.push_back(writeTrack(dir / formatText("t%d.wav", i), makeTrack(kFiveTracks[i], i, 48000.0, 4.0), 48000.0));
     std::map<int, std::set<std::string>> names;
     for (const int jobs : {1, 3}) {
-        auto request = albumRequest(inputs, dir / ("jobs" + std::to_string(jobs)));
+        auto request = albumRequest(inputs, dir / formatText("jobs%d", jobs));
         request.jobs = jobs;
         request.singleFile = true;
         std::atomic<bool> inCallback{false};
@@ -261,7 +339,7 @@ TEST(Album, SameBytesWhateverTheNumberOfJobsAndOrderlyProgress) {
                 EXPECT_EQ(seen.count({t, true}), 1u);
             }
         }
-        names[jobs] = filesIn(dir / ("jobs" + std::to_string(jobs)));
+        names[jobs] = filesIn(dir / formatText("jobs%d", jobs));
     }
     ASSERT_EQ(names[1], names[3]);
     EXPECT_EQ(names[1].size(), 6u);  // 3 tracks, album.wav, album.cue, album.json
@@ -389,7 +467,7 @@ TEST(Album, AFailingTrackFailsTheAlbumAndLeavesNothingBehind) {
     test::TempDir dir;
     std::vector<fs::path> inputs;
     for (int i = 0; i < 3; ++i)
-        inputs.push_back(writeTrack(dir / ("t" + std::to_string(i) + ".wav"), makeTrack(kFiveTracks[i], i, 48000.0, 2.5), 48000.0));
+        inputs.push_back(writeTrack(dir / formatText("t%d.wav", i), makeTrack(kFiveTracks[i], i, 48000.0, 2.5), 48000.0));
     const auto silent = writeTrack(dir / "silent.wav", AudioBuffer(2, 48000 * 3), 48000.0);
     fs::create_directory(dir / "out");
     std::ofstream(dir / "out" / "notes.txt") << "the user's own file";

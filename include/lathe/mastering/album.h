@@ -30,6 +30,7 @@
 #include "lathe/mastering/album_loudness.h"
 #include "lathe/mastering/master.h"
 #include "lathe/mastering/plan.h"
+#include "lathe/mastering/reference.h"
 #include "lathe/result.h"
 
 namespace lathe::mastering {
@@ -51,7 +52,10 @@ struct AlbumRequest {
     PlanRequest plan;                                // target, ceiling, intent, amount, dynamics: the album's
     AlbumLoudness loudness = AlbumLoudness::Album;
     std::optional<std::filesystem::path> reference;  // tonal target (audio or saved profile); default: the album's average
-    double eqMatch = 1.0;                            // 0..1: how far each track's EQ moves toward the tonal target
+    // 0..1: how far each track's EQ moves toward the tonal target (0 and no reference: no shared target,
+    // each track planned on its own). Width moves halfway toward the target; loudness and dynamics are
+    // the album's decisions (album_loudness.h), never the reference's.
+    double eqMatch = 1.0;
     bool singleFile = false;                         // also one continuous file and a CUE sheet
     double gapSeconds = 2.0;                         // silence before each track after the first, in the single file
     int jobs = 0;                                    // tracks processed at once; 0 = the machine's hardware threads
@@ -78,6 +82,7 @@ struct AlbumReport {
     DeliveryTarget target;
     AlbumLoudness loudness = AlbumLoudness::Album;
     std::string tonalTarget;         // where the shared tonal target comes from
+    std::optional<ReferenceProfile> tonalProfile;  // the shared tonal target (nullopt: none)
     AlbumLoudnessPlan loudnessPlan;
     std::vector<AlbumTrackReport> tracks;
     std::optional<double> loudnessSpreadBeforeLu, loudnessSpreadAfterLu;

@@ -1,6 +1,7 @@
 #pragma once
 // The album report (`lathe album` writes it to DIR/album.json, and to --report FILE.json):
-//   lathe_report "album", version, target, loudness_mode, tonal_target, jobs,
+//   lathe_report "album", version, target, loudness_mode, tonal_target, tonal_profile (the shared
+//     target as a reference profile, reference.h; null when none), jobs,
 //   album: track count, loudness and tonal spread before and after (album_spread.h), the loudest
 //     track, the guardrail shift, the highest delivered true peak, the album-level decisions;
 //   tracks[]: number, input, output, target_lufs, before and after (integrated_lufs, true_peak_dbtp,
