@@ -245,15 +245,9 @@ Result<AlbumReport> masterAlbum(const AlbumRequest& request) {
         }
     }
 
-    // The output folder and the final names; nothing may replace an input.
+    // The final names (nothing may replace an input), then the output folder.
     std::error_code ec;
     const fs::path outputDir = request.outputDir.empty() ? fs::path(".") : request.outputDir;
-    bool createdOutputDir = false;
-    if (!fs::exists(outputDir, ec)) {
-        createdOutputDir = fs::create_directories(outputDir, ec);
-        if (ec) return fail(outputDir.string() + ": cannot create the output folder (" + ec.message() + ")");
-    }
-    if (!fs::is_directory(outputDir, ec)) return fail(outputDir.string() + ": is not a folder");
     std::vector<fs::path> finalPaths;
     for (std::size_t i = 0; i < count; ++i)
         finalPaths.push_back(outputDir / albumTrackFileName(int(i) + 1, count, request.inputs[i], delivery[i].extension));
@@ -266,6 +260,12 @@ Result<AlbumReport> masterAlbum(const AlbumRequest& request) {
     for (const auto& output : allOutputs)
         for (const auto& input : request.inputs)
             if (samePath(output, input)) return fail(output.string() + ": is an input file; choose another output folder");
+    bool createdOutputDir = false;
+    if (!fs::exists(outputDir, ec)) {
+        createdOutputDir = fs::create_directories(outputDir, ec);
+        if (ec) return fail(outputDir.string() + ": cannot create the output folder (" + ec.message() + ")");
+    }
+    if (!fs::is_directory(outputDir, ec)) return fail(outputDir.string() + ": is not a folder");
 
     auto result = [&]() -> Result<AlbumReport> {
         auto staging = StagingDir::create(outputDir);

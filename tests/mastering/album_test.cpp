@@ -512,6 +512,10 @@ TEST(Album, NeverWritesOverAnInput) {
     EXPECT_NE(report.error().message.find("is an input"), std::string::npos) << report.error().message;
     EXPECT_EQ(readBytes(clash), before);
     EXPECT_EQ(filesIn(dir.path()), (std::set<std::string>{"x.wav", "01 - x.wav"}));
+    // Named through a folder the album would have to create: refused before creating it.
+    auto throughNew = masterAlbum(albumRequest({x, clash}, dir / "new" / ".."));
+    ASSERT_FALSE(throughNew.ok());
+    EXPECT_FALSE(fs::exists(dir / "new"));
 }
 
 TEST(Album, TrackFileNamesAreNumbered) {
