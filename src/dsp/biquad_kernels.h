@@ -47,41 +47,82 @@ void cascadeMono(const BiquadCoefficients* coefficients, double* history, const 
     for (int k = 0; k < 2 * N + 2; ++k) history[k] = h[k];
 }
 
+// Two doubles side by side (one per channel of a pair): GCC/Clang generic vectors, so the pair
+// kernel runs both recursions in one SSE2 register without hand-written intrinsics. Each lane
+// evaluates exactly the scalar `section` expression (same operations in the same order, IEEE
+// double, no contraction), so a channel's bits do not depend on the kernel that ran it;
+// tests/dsp/biquad_test.cpp (AllKernelPathsAgreeBitExact) checks the pair kernel against the
+// scalar mono kernel for every section count.
+typedef double Double2 __attribute__((vector_size(16)));
+
+// The pair kernel runs the cascade as a wavefront: in step t, section k processes frame t - k, taking
+// as input the output section k-1 produced in step t - 1. The sections of one step are independent,
+// so their recursions overlap in the pipeline instead of each frame travelling through the whole
+// cascade before the next can start (a cascade of N sections costs about N/4 of a frame's latency
+// chain instead of all of it). Each section still computes exactly the `section` expression on the
+// same inputs in the same order of frames, so the output bits are those of the mono kernel. Every
+// call drains the wavefront (the last N - 1 steps run only the later sections), so all sections end
+// on the same frame and the history is stored in the shared layout of the glossary.
 template <int N, class In, class Out>
 void cascadePair(const BiquadCoefficients* coefficients, double* historyA, double* historyB, const In* inputA,
                  const In* inputB, Out* outputA, Out* outputB, std::size_t frames) noexcept {
-    BiquadCoefficients c[N];
-    double a[2 * N + 2];
-    double b[2 * N + 2];
-    for (int k = 0; k < N; ++k) c[k] = coefficients[k];
-    for (int k = 0; k < 2 * N + 2; ++k) {
-        a[k] = historyA[k];
-        b[k] = historyB[k];
+    if (frames == 0) return;
+    Double2 b0[N], b1[N], b2[N], a1[N], a2[N];
+    // Per section k: x2 its input two frames back, y1, y2 its output history (lane 0: A, lane 1: B).
+    // Its input one frame back is y2[k - 1] (when section k runs, section k-1 is one frame ahead), so
+    // only section 0 keeps it (x1); fewer live registers, fewer spills.
+    Double2 x1, x2[N], y1[N], y2[N];
+    x1 = Double2{historyA[0], historyB[0]};
+    for (int k = 0; k < N; ++k) {
+        const BiquadCoefficients& c = coefficients[k];
+        b0[k] = Double2{c.b0, c.b0};
+        b1[k] = Double2{c.b1, c.b1};
+        b2[k] = Double2{c.b2, c.b2};
+        a1[k] = Double2{c.a1, c.a1};
+        a2[k] = Double2{c.a2, c.a2};
+        x2[k] = Double2{historyA[2 * k + 1], historyB[2 * k + 1]};
+        y1[k] = Double2{historyA[2 * k + 2], historyB[2 * k + 2]};
+        y2[k] = Double2{historyA[2 * k + 3], historyB[2 * k + 3]};
     }
-    for (std::size_t i = 0; i < frames; ++i) {
-        double va = static_cast<double>(inputA[i]);
-        double vb = static_cast<double>(inputB[i]);
-        for (int k = 0; k < N; ++k) {
-            const double ya = section(c[k], va, a[2 * k], a[2 * k + 1], a[2 * k + 2], a[2 * k + 3]);
-            const double yb = section(c[k], vb, b[2 * k], b[2 * k + 1], b[2 * k + 2], b[2 * k + 3]);
-            a[2 * k + 1] = a[2 * k];
-            a[2 * k] = va;
-            b[2 * k + 1] = b[2 * k];
-            b[2 * k] = vb;
-            va = ya;
-            vb = yb;
+    // One step; `edge` steps (filling and draining the wavefront) check which sections are active.
+    auto step = [&](std::size_t t, bool edge) [[gnu::always_inline]] {
+        // Descending k: section k reads section k-1's output of the previous step before it moves on.
+        for (int k = N - 1; k >= 0; --k) {
+            const auto lag = static_cast<std::size_t>(k);
+            if (edge && !(lag <= t && t - lag < frames)) continue;
+            const int previous = k > 0 ? k - 1 : 0;
+            const Double2 v = k == 0 ? Double2{static_cast<double>(inputA[t]), static_cast<double>(inputB[t])}
+                                     : y1[previous];
+            const Double2 v1 = k == 0 ? x1 : y2[previous];
+            // The scalar `section` expression, lane-wise.
+            const Double2 y = (b0[k] * v + b1[k] * v1 + b2[k] * x2[k] - a2[k] * y2[k]) - a1[k] * y1[k];
+            x2[k] = v1;
+            if (k == 0) x1 = v;
+            y2[k] = y1[k];
+            y1[k] = y;
         }
-        a[2 * N + 1] = a[2 * N];
-        a[2 * N] = va;
-        b[2 * N + 1] = b[2 * N];
-        b[2 * N] = vb;
-        outputA[i] = static_cast<Out>(va);
-        outputB[i] = static_cast<Out>(vb);
+        constexpr auto last = static_cast<std::size_t>(N - 1);
+        if (!edge || (t >= last && t - last < frames)) {
+            outputA[t - last] = static_cast<Out>(y1[N - 1][0]);
+            outputB[t - last] = static_cast<Out>(y1[N - 1][1]);
+        }
+    };
+    constexpr auto fill = static_cast<std::size_t>(N - 1);
+    const std::size_t steps = frames + fill;
+    std::size_t t = 0;
+    for (; t < fill; ++t) step(t, true);
+    for (; t < frames; ++t) step(t, false);
+    for (; t < steps; ++t) step(t, true);
+    for (int k = 0; k < N; ++k) {
+        historyA[2 * k + 2] = y1[k][0];
+        historyB[2 * k + 2] = y1[k][1];
+        historyA[2 * k + 3] = y2[k][0];
+        historyB[2 * k + 3] = y2[k][1];
     }
-    for (int k = 0; k < 2 * N + 2; ++k) {
-        historyA[k] = a[k];
-        historyB[k] = b[k];
-    }
+    historyA[0] = x1[0];
+    historyB[0] = x1[1];
+    historyA[1] = x2[0][0];
+    historyB[1] = x2[0][1];
 }
 
 // Calls f(std::integral_constant<int, N>) for N = numSections in 1..kMaxSections.

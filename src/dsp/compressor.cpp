@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cfloat>
+#include <limits>
 #include <cmath>
 #include <string>
 
+#include "dsp/fast_log_exp.h"
 #include "lathe/dsp/biquad_design.h"
 
 namespace lathe::dsp {
@@ -26,41 +29,66 @@ void SmoothPeakDetector::setTimes(double attackMs, double releaseMs, double samp
 }
 
 // ---------------------------------------------------------------------------------------------
-// MovingMaximum: a monotonic queue (values strictly decreasing from front to back) in fixed
-// ring buffers; amortised O(1) per sample, no allocation after prepare().
+// MovingMaximum (van Herk / Gil-Werman; see the header)
+
+namespace {
+// The larger of a and b; a NaN `b` is ignored, a NaN `a` is kept (either way it leaves with its segment).
+float larger(float a, float b) noexcept { return b > a ? b : a; }
+constexpr float kNothing = -std::numeric_limits<float>::infinity();
+}  // namespace
 
 void MovingMaximum::prepare(std::size_t windowFrames) {
     window_ = std::max<std::size_t>(1, windowFrames);
-    values_.assign(window_, 0.0f);
-    stamps_.assign(window_, 0);
+    segment_.assign(window_, 0.0f);
+    suffix_.assign(window_ + 1, kNothing);
     reset();
 }
 
 void MovingMaximum::reset() noexcept {
-    head_ = size_ = frame_ = 0;
+    std::fill(suffix_.begin(), suffix_.end(), kNothing);  // no previous segment: nothing from it counts
+    position_ = 0;
+    prefix_ = kNothing;
+}
+
+void MovingMaximum::completeSegment() noexcept {
+    float running = kNothing;
+    for (std::size_t j = window_; j-- > 0;) {
+        running = larger(running, segment_[j]);
+        suffix_[j] = running;
+    }
+    position_ = 0;
+    prefix_ = kNothing;
 }
 
 float MovingMaximum::process(float input) noexcept {
-    const std::size_t capacity = window_;
-    // Drop the front if it has left the window.
-    if (size_ > 0 && stamps_[head_] + window_ <= frame_) {
-        head_ = head_ + 1 == capacity ? 0 : head_ + 1;
-        --size_;
+    segment_[position_] = input;
+    prefix_ = larger(prefix_, input);
+    const float out = larger(prefix_, suffix_[position_ + 1]);
+    if (++position_ == window_) completeSegment();
+    return out;
+}
+
+void MovingMaximum::process(std::span<const float> input, std::span<float> output) noexcept {
+    assert(input.size() == output.size());
+    const std::size_t frames = input.size();
+    for (std::size_t done = 0; done < frames;) {
+        const std::size_t chunk = std::min(frames - done, window_ - position_);
+        const float* in = input.data() + done;
+        float* out = output.data() + done;
+        float* segment = segment_.data() + position_;
+        const float* suffix = suffix_.data() + position_ + 1;
+        float prefix = prefix_;
+        for (std::size_t i = 0; i < chunk; ++i) {
+            const float x = in[i];
+            segment[i] = x;
+            prefix = larger(prefix, x);
+            out[i] = larger(prefix, suffix[i]);
+        }
+        prefix_ = prefix;
+        position_ += chunk;
+        done += chunk;
+        if (position_ == window_) completeSegment();
     }
-    // Drop queued values that can never be the maximum again.
-    while (size_ > 0) {
-        std::size_t back = head_ + size_ - 1;
-        if (back >= capacity) back -= capacity;
-        if (!(values_[back] <= input)) break;
-        --size_;
-    }
-    std::size_t slot = head_ + size_;
-    if (slot >= capacity) slot -= capacity;
-    values_[slot] = input;
-    stamps_[slot] = frame_;
-    ++size_;
-    ++frame_;
-    return values_[head_];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -126,6 +154,8 @@ Status Compressor::prepare(const ProcessSpec& spec) {
         d.peakHold.prepare(msToFrames(p.peakHoldMs, spec.sampleRate) + 1);  // holds peakHoldMs after a peak
         d.meanSquare.assign(numPaths_ == 1 ? channels : 1, 0.0);
         d.smoother.setTimes(p.attackMs, p.releaseMs, spec.sampleRate, p.autoRelease ? p.autoReleaseSlowMs : 0.0);
+        d.peak.assign(spec.maxBlockFrames, 0.0f);
+        d.level.assign(spec.maxBlockFrames, 0.0);
         d.gain.assign(spec.maxBlockFrames, 1.0);
     }
     delayLines_.assign(channels, std::vector<float>(lookaheadFrames_, 0.0f));
@@ -149,61 +179,98 @@ void Compressor::reset() noexcept {
     currentReductionDb_ = maxReductionDb_ = 0.0f;
 }
 
-// Side-chain of one path -> per-frame linear gain. Glossary:
+// Side-chain of one path -> per-frame linear gain, in passes over the block so that the ones without
+// a recursion (peak of the channels, static curve, dB -> linear) vectorise. Glossary:
 //   level        linear level: held |x| (peak) or mean square (RMS), maximum over the path's channels
 //   target       static-curve gain reduction in dB for that level (GainComputer)
 //   reduction    target after the attack/release detector (dB, >= 0)
+// The logarithm and exponential are fastmath::fastLog / fastExp (src/dsp/fast_log_exp.h: within
+// 1e-15 of the exact values, far below anything audible or visible in a float output).
 void Compressor::computeGains(int path, std::size_t numFrames) noexcept {
     DetectorPath& d = paths_[static_cast<std::size_t>(path)];
     const bool rms = params_.detector == Detector::Rms;
     const std::size_t first = numPaths_ == 1 ? 0 : static_cast<std::size_t>(path);
     const std::size_t count = numPaths_ == 1 ? sidechain_.size() : 1;
-    // Below the knee the reduction is exactly 0 dB: skip the logarithm there.
-    const double kneeStartDb = computer_.kneeStartDb();
-    const double kneeStartLevel = rms ? std::pow(10.0, kneeStartDb / 10.0) : std::pow(10.0, kneeStartDb / 20.0);
-    const double unityGain = std::pow(10.0, makeupDb_ / 20.0);
-    const double a = rmsCoefficient_;
-    double peakReduction = maxReductionDb_;
+    double* const level = d.level.data();
+    double* const gain = d.gain.data();
 
-    for (std::size_t i = 0; i < numFrames; ++i) {
-        double level = 0.0;
-        if (rms) {
+    // 1. Level.
+    if (rms) {
+        const double a = rmsCoefficient_;
+        for (std::size_t i = 0; i < numFrames; ++i) {
+            double frameLevel = 0.0;
             for (std::size_t c = 0; c < count; ++c) {
                 const double x = sidechain_[first + c][i];
                 double& ms = d.meanSquare[c];
                 ms = a * ms + (1.0 - a) * x * x;
-                level = std::max(level, ms);
+                frameLevel = std::max(frameLevel, ms);
             }
-        } else {
-            float framePeak = 0.0f;
-            for (std::size_t c = 0; c < count; ++c) framePeak = std::max(framePeak, std::abs(sidechain_[first + c][i]));
-            level = d.peakHold.process(framePeak);
+            level[i] = frameLevel;
         }
-        double target = 0.0;
-        if (!(level <= kneeStartLevel)) {
-            const double levelDb = (rms ? kPowerToDb : kAmplitudeToDb) * std::log(level);
-            target = computer_.gainReductionDb(levelDb);
+    } else {
+        float* const peak = d.peak.data();
+        const float* x = sidechain_[first].data();
+        for (std::size_t i = 0; i < numFrames; ++i) peak[i] = std::abs(x[i]);
+        for (std::size_t c = 1; c < count; ++c) {
+            x = sidechain_[first + c].data();
+            for (std::size_t i = 0; i < numFrames; ++i) peak[i] = std::max(peak[i], std::abs(x[i]));
         }
-        const double reduction = d.smoother.process(target);
-        peakReduction = std::max(peakReduction, reduction);
-        d.gain[i] = reduction == 0.0 ? unityGain : std::exp((makeupDb_ - reduction) * kDbToLogAmplitude);
+        d.peakHold.process(std::span<const float>(peak, numFrames), std::span<float>(peak, numFrames));
+        for (std::size_t i = 0; i < numFrames; ++i) level[i] = peak[i];
     }
+
+    // 2. Static curve (into gain[] as scratch). Below the knee the reduction is exactly 0 dB.
+    const double kneeStartDb = computer_.kneeStartDb();
+    const double kneeStartLevel = rms ? std::pow(10.0, kneeStartDb / 10.0) : std::pow(10.0, kneeStartDb / 20.0);
+    const double toDb = rms ? kPowerToDb : kAmplitudeToDb;
+    const GainComputer computer = computer_;
+    for (std::size_t i = 0; i < numFrames; ++i) {
+        const double x = level[i];
+        const bool below = x <= kneeStartLevel;
+        // The logarithm's domain is positive normal doubles; the lanes it does not cover are not used.
+        const double safe = below ? 1.0 : (x < DBL_MIN ? DBL_MIN : x);
+        const double reduction = computer.gainReductionDb(toDb * fastmath::fastLog(safe));
+        gain[i] = below ? 0.0 : reduction;
+    }
+
+    // 3. Attack / release (the recursion).
+    double peakReduction = maxReductionDb_;
+    SmoothPeakDetector smoother = d.smoother;
+    for (std::size_t i = 0; i < numFrames; ++i) {
+        const double reduction = smoother.process(gain[i]);
+        peakReduction = std::max(peakReduction, reduction);
+        gain[i] = reduction;
+    }
+    d.smoother = smoother;
     maxReductionDb_ = static_cast<float>(peakReduction);
+
+    // 4. Gain in dB -> linear (exactly the make-up gain where there is no reduction).
+    const double unityGain = std::pow(10.0, makeupDb_ / 20.0);
+    const double makeupDb = makeupDb_;
+    for (std::size_t i = 0; i < numFrames; ++i) {
+        const double reduction = gain[i];
+        const double linear = fastmath::fastExp((makeupDb - reduction) * kDbToLogAmplitude);
+        gain[i] = reduction == 0.0 ? unityGain : linear;
+    }
 }
 
+// The lookahead delay: each frame is exchanged with the ring's oldest (the ring keeps the newest
+// `length` frames), in runs up to the ring's end so the exchange is a plain loop.
 void Compressor::delayInPlace(AudioBlock block) noexcept {
     const std::size_t length = lookaheadFrames_;
     if (length == 0) return;
+    const std::size_t frames = block.numFrames();
     std::size_t position = delayPosition_;
     for (int c = 0; c < block.numChannels(); ++c) {
-        auto& line = delayLines_[static_cast<std::size_t>(c)];
+        float* const line = delayLines_[static_cast<std::size_t>(c)].data();
         float* x = block.channelData(c);
         position = delayPosition_;
-        for (std::size_t i = 0; i < block.numFrames(); ++i) {
-            const float delayed = line[position];
-            line[position] = x[i];
-            x[i] = delayed;
-            if (++position == length) position = 0;
+        for (std::size_t done = 0; done < frames;) {
+            const std::size_t run = std::min(frames - done, length - position);
+            std::swap_ranges(x + done, x + done + run, line + position);
+            done += run;
+            position += run;
+            if (position == length) position = 0;
         }
     }
     delayPosition_ = position;
