@@ -101,6 +101,9 @@ private:
     std::size_t guardLookahead_ = 0, guardPosition_ = 0;
     MovingMaximum negatedTargetHold_;
     std::vector<double> midDelay_, sideDelay_;
+    // Per-block scratch of process() (see the glossary there).
+    std::vector<double> mid_, widened_, widenedPower_, allowedPower_;
+    std::vector<float> heldTarget_;
     float minGuardGainDb_ = 0.0f;
 };
 
