@@ -185,7 +185,7 @@ void Compressor::reset() noexcept {
 //   target       static-curve gain reduction in dB for that level (GainComputer)
 //   reduction    target after the attack/release detector (dB, >= 0)
 // The logarithm and exponential are fastmath::fastLog / fastExp (src/dsp/fast_log_exp.h: within
-// 1e-15 of the exact values, far below anything audible or visible in a float output).
+// about 1e-12 of the exact values, far below anything audible or visible in a float output).
 void Compressor::computeGains(int path, std::size_t numFrames) noexcept {
     DetectorPath& d = paths_[static_cast<std::size_t>(path)];
     const bool rms = params_.detector == Detector::Rms;

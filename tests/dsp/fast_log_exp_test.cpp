@@ -1,7 +1,7 @@
-// fastLog / fastExp (src/dsp/fast_log_exp.h): error bounds against a long-double reference over
-// their whole domains and the ranges the dynamics stages use, exact special points, and the
-// auto-vectorised block loop against one-at-a-time calls (the same bits: the differential test
-// for the vectorised path).
+// fastLog / fastExp (src/dsp/fast_log_exp.h): the stated error bounds against a long-double
+// reference over their whole domains and the ranges the dynamics stages use, exact special
+// points, and the auto-vectorised block loop against one-at-a-time calls (the same bits: the
+// differential test for the vectorised path).
 
 #include "dsp/fast_log_exp.h"
 
@@ -48,7 +48,7 @@ TEST(FastLog, WithinBoundOverTheWholeNormalRange) {
     for (double x : xs) {
         const long double reference = std::log(static_cast<long double>(x));
         const double error = double(std::fabs(static_cast<long double>(fastLog(x)) - reference));
-        const double bound = 4e-16 + 4e-16 * double(std::fabs(reference));
+        const double bound = 5e-13 + 4e-16 * double(std::fabs(reference));
         worst = std::max(worst, error / bound);
         ASSERT_LE(error, bound) << "x = " << x;
     }
@@ -63,7 +63,7 @@ TEST(FastLog, WithinBoundNearOneAndOnAudioLevels) {
     for (double x : xs) {
         const long double reference = std::log(static_cast<long double>(x));
         const double error = double(std::fabs(static_cast<long double>(fastLog(x)) - reference));
-        ASSERT_LE(error, 4e-16 + 4e-16 * double(std::fabs(reference))) << "x = " << x;
+        ASSERT_LE(error, 5e-13 + 4e-16 * double(std::fabs(reference))) << "x = " << x;
     }
 }
 
@@ -83,7 +83,7 @@ TEST(FastExp, WithinRelativeBoundOverItsDomain) {
         const long double reference = std::exp(static_cast<long double>(y));
         const double relative = double(std::fabs(static_cast<long double>(fastExp(y)) / reference - 1.0L));
         worst = std::max(worst, relative);
-        ASSERT_LE(relative, 6e-16) << "y = " << y;
+        ASSERT_LE(relative, 3.5e-13) << "y = " << y;
     }
     std::printf("fastExp: worst relative error %.3g\n", worst);
     EXPECT_EQ(fastExp(0.0), 1.0);

@@ -34,17 +34,17 @@ public:
     GainComputer() = default;
     GainComputer(double thresholdDb, double ratio, double kneeDb) noexcept
         : thresholdDb_(thresholdDb), slope_(1.0 / ratio - 1.0), kneeDb_(kneeDb),
-          kneeDivisor_(kneeDb > 0.0 ? 2.0 * kneeDb : 1.0) {}
+          halfInverseKnee_(kneeDb > 0.0 ? 0.5 / kneeDb : 0.0) {}
 
     // Gain reduction xG - yG in dB (>= 0), computed directly so that ratio 1 gives exactly 0.
     // The boundary 2(xG - T) = -W belongs to the unity branch (both branches give 0 there), which
     // also keeps the hard knee (W = 0) free of 0/0 at the threshold. Written with selects rather
-    // than branches (every branch is evaluated; the knee's divisor is never 0) so that a loop over a
-    // block of levels vectorises.
+    // than branches (every branch is evaluated; 1/(2W) is precomputed, 0 for a hard knee whose knee
+    // branch is never selected) so that a loop over a block of levels vectorises.
     [[nodiscard]] double gainReductionDb(double inputDb) const noexcept {
         const double over = inputDb - thresholdDb_;
         const double inKnee = over + 0.5 * kneeDb_;
-        const double kneeReduction = -slope_ * inKnee * inKnee / kneeDivisor_;
+        const double kneeReduction = -slope_ * inKnee * inKnee * halfInverseKnee_;
         const double aboveReduction = -slope_ * over;
         const double reduction = 2.0 * over > kneeDb_ ? aboveReduction : kneeReduction;
         return 2.0 * over <= -kneeDb_ ? 0.0 : reduction;
@@ -58,7 +58,7 @@ private:
     double thresholdDb_ = 0.0;
     double slope_ = 0.0;  // 1/R - 1
     double kneeDb_ = 0.0;
-    double kneeDivisor_ = 1.0;  // 2W (1 for a hard knee, whose knee branch is never selected)
+    double halfInverseKnee_ = 0.0;  // 1 / (2W)
 };
 
 // The smooth branching peak detector of Giannoulis et al. 2012 (eq. 17), run on the gain reduction
