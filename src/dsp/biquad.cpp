@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "dsp/biquad_kernels.h"
+#include "dsp/vector_clones.h"
 
 namespace lathe::dsp {
 
@@ -124,7 +125,7 @@ void MultichannelBiquadFilter::reset() noexcept {
 
 void MultichannelBiquadFilter::process(AudioBlock block) noexcept { process(ConstAudioBlock(block), block); }
 
-void MultichannelBiquadFilter::process(ConstAudioBlock input, AudioBlock output) noexcept {
+LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input, AudioBlock output) noexcept {
     assert(input.numFrames() == output.numFrames());
     assert(input.numChannels() >= numChannels_ && output.numChannels() >= numChannels_);
     const std::size_t frames = input.numFrames();

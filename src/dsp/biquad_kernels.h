@@ -64,7 +64,7 @@ typedef double Double2 __attribute__((vector_size(16)));
 // call drains the wavefront (the last N - 1 steps run only the later sections), so all sections end
 // on the same frame and the history is stored in the shared layout of the glossary.
 template <int N, class In, class Out>
-void cascadePair(const BiquadCoefficients* coefficients, double* historyA, double* historyB, const In* inputA,
+[[gnu::always_inline]] inline void cascadePair(const BiquadCoefficients* coefficients, double* historyA, double* historyB, const In* inputA,
                  const In* inputB, Out* outputA, Out* outputB, std::size_t frames) noexcept {
     if (frames == 0) return;
     Double2 b0[N], b1[N], b2[N], a1[N], a2[N];

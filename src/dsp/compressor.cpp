@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dsp/fast_log_exp.h"
+#include "dsp/vector_clones.h"
 #include "lathe/dsp/biquad_design.h"
 
 namespace lathe::dsp {
@@ -186,7 +187,7 @@ void Compressor::reset() noexcept {
 //   reduction    target after the attack/release detector (dB, >= 0)
 // The logarithm and exponential are fastmath::fastLog / fastExp (src/dsp/fast_log_exp.h: within
 // about 1e-12 of the exact values, far below anything audible or visible in a float output).
-void Compressor::computeGains(int path, std::size_t numFrames) noexcept {
+LATHE_VECTOR_CLONES void Compressor::computeGains(int path, std::size_t numFrames) noexcept {
     DetectorPath& d = paths_[static_cast<std::size_t>(path)];
     const bool rms = params_.detector == Detector::Rms;
     const std::size_t first = numPaths_ == 1 ? 0 : static_cast<std::size_t>(path);

@@ -1,4 +1,5 @@
 #include "dsp/fft_convolver.h"
+#include "dsp/vector_clones.h"
 
 #include <algorithm>
 #include <cmath>
@@ -114,7 +115,7 @@ void FftConvolver::reset() noexcept {
     ++epoch_;  // every kernel's cached tail is stale now; kernels themselves are not touched
 }
 
-void FftConvolver::computeTail(Kernel& kernel) noexcept {
+LATHE_VECTOR_CLONES void FftConvolver::computeTail(Kernel& kernel) noexcept {
     const std::size_t b = partition_;
     for (std::size_t c = 0; c < channels_.size(); ++c) {
         float* const tail = kernel.tail[c].get();
@@ -170,7 +171,7 @@ void FftConvolver::completeBlock() noexcept {
     ++blockIndex_;
 }
 
-void FftConvolver::run(ConstAudioBlock input, const AudioBlock* outputs, const int* kernelIndices, int count) noexcept {
+LATHE_VECTOR_CLONES void FftConvolver::run(ConstAudioBlock input, const AudioBlock* outputs, const int* kernelIndices, int count) noexcept {
     const std::size_t b = partition_;
     const std::size_t frames = input.numFrames();
     for (std::size_t done = 0; done < frames;) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dsp/biquad_kernels.h"
+#include "dsp/vector_clones.h"
 
 namespace lathe::dsp {
 
@@ -48,7 +49,7 @@ BiquadCascade stepBetween(const BiquadCascade& a, const BiquadCascade& b) noexce
 
 // Static cascade on planar channels (input and output may be the same), channel pairs side by side.
 template <class In, class Out>
-void runStatic(const BiquadCascade& cascade, const In* const* input, Out* const* output, double* const* histories,
+[[gnu::always_inline]] inline void runStatic(const BiquadCascade& cascade, const In* const* input, Out* const* output, double* const* histories,
                int channels, std::size_t frames) noexcept {
     kernels::dispatch(cascade.numSections, [&](auto n) {
         constexpr int N = decltype(n)::value;
@@ -395,7 +396,7 @@ void ParametricEq::processSlots(AudioBlock block, std::size_t offset, std::size_
 // several recursions at once instead of one pass per band. Between groups the signal stays in
 // double (scratch), as between bands in processSlots(); the arithmetic per section is the same, so
 // the output is bit-identical to processSlots().
-void ParametricEq::processFused(AudioBlock block, std::size_t offset, std::size_t n) noexcept {
+LATHE_VECTOR_CLONES void ParametricEq::processFused(AudioBlock block, std::size_t offset, std::size_t n) noexcept {
     const auto channels = static_cast<std::size_t>(numChannels_);
     // Groups of consecutive sounding slots: [first, last) with at most kMaxSections sections.
     int groupStart[kMaxBands], groupEnd[kMaxBands];

@@ -8,6 +8,7 @@
 
 #include "dsp/kaiser_lowpass.h"
 #include "dsp/fft_convolver.h"
+#include "dsp/vector_clones.h"
 
 namespace lathe::dsp {
 
@@ -158,7 +159,9 @@ double StereoImager::sideGain(double frequencyHz) const noexcept {
 //   heldTarget_   -(side gain that keeps the windowed power within the allowed one), then its moving
 //                 maximum over the lookahead (the target's moving minimum, negated)
 //   guardGain_    the held target with release; applied to the mid / side pair delayed by the lookahead
-void StereoImager::process(AudioBlock block) noexcept {
+void StereoImager::process(AudioBlock block) noexcept { processPasses(block); }
+
+LATHE_VECTOR_CLONES void StereoImager::processPasses(AudioBlock block) noexcept {
     assert(block.numChannels() == 2);
     float* left = block.channelData(0);
     float* right = block.channelData(1);

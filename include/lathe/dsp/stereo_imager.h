@@ -80,6 +80,8 @@ public:
     [[nodiscard]] float minGuardGainDb() const noexcept { return minGuardGainDb_; }
 
 private:
+    void processPasses(AudioBlock block) noexcept;  // process(), compiled for SSE2 and AVX2
+
     Params params_;
     ProcessSpec spec_{};
     std::vector<double> kernel_;
