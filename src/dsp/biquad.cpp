@@ -135,7 +135,7 @@ LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input
                 std::copy_n(input.channelData(c), frames, output.channelData(c));
         return;
     }
-    kernels::dispatch(coefficients_.numSections, [&](auto n) {
+    kernels::dispatch(coefficients_.numSections, [&](auto n) [[gnu::always_inline]] {
         constexpr int N = decltype(n)::value;
         const BiquadCoefficients* c = coefficients_.sections.data();
         int channel = 0;
@@ -148,6 +148,47 @@ LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input
         if (channel < numChannels_)
             kernels::cascadeMono<N>(c, state_[static_cast<std::size_t>(channel)].data(), input.channelData(channel),
                                     output.channelData(channel), frames);
+    });
+}
+
+LATHE_VECTOR_CLONES void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first,
+                                                                MultichannelBiquadFilter& second,
+                                                                ConstAudioBlock input, AudioBlock firstOutput,
+                                                                AudioBlock secondOutput) noexcept {
+    assert(first.numChannels_ == second.numChannels_);
+    const int channels = first.numChannels_;
+    const std::size_t frames = input.numFrames();
+    const int nf = first.coefficients_.numSections, ns = second.coefficients_.numSections;
+    // One loop for both where the kernel exists (every first cascade with a second of 1 or 2
+    // sections: the Linkwitz-Riley split); else one after the other.
+    if (channels < 2 || nf < 1 || ns < 1 || ns > 2) {
+        first.process(input, firstOutput);
+        second.process(input, secondOutput);
+        return;
+    }
+    kernels::dispatch(nf, [&](auto f) [[gnu::always_inline]] {
+        constexpr int NF = decltype(f)::value;
+        auto run = [&](auto s) [[gnu::always_inline]] {
+            constexpr int NS = decltype(s)::value;
+            int c = 0;
+            for (; c + 1 < channels; c += 2) {
+                const auto a = static_cast<std::size_t>(c);
+                kernels::twoCascadesPair<NF, NS>(
+                    first.coefficients_.sections.data(), second.coefficients_.sections.data(), first.state_[a].data(),
+                    first.state_[a + 1].data(), second.state_[a].data(), second.state_[a + 1].data(),
+                    input.channelData(c), input.channelData(c + 1), firstOutput.channelData(c),
+                    firstOutput.channelData(c + 1), secondOutput.channelData(c), secondOutput.channelData(c + 1), frames);
+            }
+            if (c < channels) {
+                const auto a = static_cast<std::size_t>(c);
+                kernels::cascadeMono<NF>(first.coefficients_.sections.data(), first.state_[a].data(), input.channelData(c),
+                                         firstOutput.channelData(c), frames);
+                kernels::cascadeMono<NS>(second.coefficients_.sections.data(), second.state_[a].data(),
+                                         input.channelData(c), secondOutput.channelData(c), frames);
+            }
+        };
+        if (ns == 1) run(std::integral_constant<int, 1>{});
+        else run(std::integral_constant<int, 2>{});
     });
 }
 

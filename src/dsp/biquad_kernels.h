@@ -11,6 +11,7 @@
 // Every kernel evaluates each section with the same expression, so the mono, pair and ramp paths
 // give bit-identical results for the same coefficients.
 
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
@@ -55,7 +56,7 @@ void cascadeMono(const BiquadCoefficients* coefficients, double* history, const 
 // scalar mono kernel for every section count.
 typedef double Double2 __attribute__((vector_size(16)));
 
-// The pair kernel runs the cascade as a wavefront: in step t, section k processes frame t - k, taking
+// The pair kernels run a cascade as a wavefront: in step t, section k processes frame t - k, taking
 // as input the output section k-1 produced in step t - 1. The sections of one step are independent,
 // so their recursions overlap in the pipeline instead of each frame travelling through the whole
 // cascade before the next can start (a cascade of N sections costs about N/4 of a frame's latency
@@ -63,36 +64,54 @@ typedef double Double2 __attribute__((vector_size(16)));
 // same inputs in the same order of frames, so the output bits are those of the mono kernel. Every
 // call drains the wavefront (the last N - 1 steps run only the later sections), so all sections end
 // on the same frame and the history is stored in the shared layout of the glossary.
-template <int N, class In, class Out>
-[[gnu::always_inline]] inline void cascadePair(const BiquadCoefficients* coefficients, double* historyA, double* historyB, const In* inputA,
-                 const In* inputB, Out* outputA, Out* outputB, std::size_t frames) noexcept {
-    if (frames == 0) return;
+template <int N>
+struct PairWavefront {
+    static constexpr auto kLag = static_cast<std::size_t>(N - 1);  // frames the output trails the input
+
     Double2 b0[N], b1[N], b2[N], a1[N], a2[N];
     // Per section k: x2 its input two frames back, y1, y2 its output history (lane 0: A, lane 1: B).
     // Its input one frame back is y2[k - 1] (when section k runs, section k-1 is one frame ahead), so
     // only section 0 keeps it (x1); fewer live registers, fewer spills.
     Double2 x1, x2[N], y1[N], y2[N];
-    x1 = Double2{historyA[0], historyB[0]};
-    for (int k = 0; k < N; ++k) {
-        const BiquadCoefficients& c = coefficients[k];
-        b0[k] = Double2{c.b0, c.b0};
-        b1[k] = Double2{c.b1, c.b1};
-        b2[k] = Double2{c.b2, c.b2};
-        a1[k] = Double2{c.a1, c.a1};
-        a2[k] = Double2{c.a2, c.a2};
-        x2[k] = Double2{historyA[2 * k + 1], historyB[2 * k + 1]};
-        y1[k] = Double2{historyA[2 * k + 2], historyB[2 * k + 2]};
-        y2[k] = Double2{historyA[2 * k + 3], historyB[2 * k + 3]};
+
+    [[gnu::always_inline]] void load(const BiquadCoefficients* coefficients, const double* historyA,
+                                     const double* historyB) noexcept {
+        x1 = Double2{historyA[0], historyB[0]};
+        for (int k = 0; k < N; ++k) {
+            const BiquadCoefficients& c = coefficients[k];
+            b0[k] = Double2{c.b0, c.b0};
+            b1[k] = Double2{c.b1, c.b1};
+            b2[k] = Double2{c.b2, c.b2};
+            a1[k] = Double2{c.a1, c.a1};
+            a2[k] = Double2{c.a2, c.a2};
+            x2[k] = Double2{historyA[2 * k + 1], historyB[2 * k + 1]};
+            y1[k] = Double2{historyA[2 * k + 2], historyB[2 * k + 2]};
+            y2[k] = Double2{historyA[2 * k + 3], historyB[2 * k + 3]};
+        }
     }
-    // One step; `edge` steps (filling and draining the wavefront) check which sections are active.
-    auto step = [&](std::size_t t, bool edge) [[gnu::always_inline]] {
+
+    [[gnu::always_inline]] void store(double* historyA, double* historyB) const noexcept {
+        for (int k = 0; k < N; ++k) {
+            historyA[2 * k + 2] = y1[k][0];
+            historyB[2 * k + 2] = y1[k][1];
+            historyA[2 * k + 3] = y2[k][0];
+            historyB[2 * k + 3] = y2[k][1];
+        }
+        historyA[0] = x1[0];
+        historyB[0] = x1[1];
+        historyA[1] = x2[0][0];
+        historyB[1] = x2[0][1];
+    }
+
+    // Step t of a call over `frames` frames; `input` is frame t (used only while t < frames). In
+    // `edge` steps (filling and draining) only the sections with a frame to process run.
+    [[gnu::always_inline]] void step(std::size_t t, std::size_t frames, bool edge, Double2 input) noexcept {
         // Descending k: section k reads section k-1's output of the previous step before it moves on.
         for (int k = N - 1; k >= 0; --k) {
             const auto lag = static_cast<std::size_t>(k);
             if (edge && !(lag <= t && t - lag < frames)) continue;
             const int previous = k > 0 ? k - 1 : 0;
-            const Double2 v = k == 0 ? Double2{static_cast<double>(inputA[t]), static_cast<double>(inputB[t])}
-                                     : y1[previous];
+            const Double2 v = k == 0 ? input : y1[previous];
             const Double2 v1 = k == 0 ? x1 : y2[previous];
             // The scalar `section` expression, lane-wise.
             const Double2 y = (b0[k] * v + b1[k] * v1 + b2[k] * x2[k] - a2[k] * y2[k]) - a1[k] * y1[k];
@@ -101,33 +120,85 @@ template <int N, class In, class Out>
             y2[k] = y1[k];
             y1[k] = y;
         }
-        constexpr auto last = static_cast<std::size_t>(N - 1);
-        if (!edge || (t >= last && t - last < frames)) {
-            outputA[t - last] = static_cast<Out>(y1[N - 1][0]);
-            outputB[t - last] = static_cast<Out>(y1[N - 1][1]);
+    }
+
+    // After step t: whether the cascade has an output frame (t - kLag) and its value.
+    [[gnu::always_inline]] static bool hasOutput(std::size_t t, std::size_t frames) noexcept {
+        return t >= kLag && t - kLag < frames;
+    }
+    [[gnu::always_inline]] Double2 output() const noexcept { return y1[N - 1]; }
+};
+
+template <class In>
+[[gnu::always_inline]] inline Double2 loadPair(const In* a, const In* b, std::size_t i) noexcept {
+    return Double2{static_cast<double>(a[i]), static_cast<double>(b[i])};
+}
+
+template <int N, class In, class Out>
+[[gnu::always_inline]] inline void cascadePair(const BiquadCoefficients* coefficients, double* historyA,
+                                               double* historyB, const In* inputA, const In* inputB,
+                                               Out* outputA, Out* outputB, std::size_t frames) noexcept {
+    if (frames == 0) return;
+    PairWavefront<N> cascade;
+    cascade.load(coefficients, historyA, historyB);
+    auto step = [&](std::size_t t, bool edge) [[gnu::always_inline]] {
+        cascade.step(t, frames, edge, t < frames ? loadPair(inputA, inputB, t) : Double2{});
+        if (!edge || cascade.hasOutput(t, frames)) {
+            const Double2 y = cascade.output();
+            outputA[t - cascade.kLag] = static_cast<Out>(y[0]);
+            outputB[t - cascade.kLag] = static_cast<Out>(y[1]);
         }
     };
-    constexpr auto fill = static_cast<std::size_t>(N - 1);
-    const std::size_t steps = frames + fill;
+    constexpr std::size_t fill = PairWavefront<N>::kLag;
     std::size_t t = 0;
     for (; t < fill; ++t) step(t, true);
     for (; t < frames; ++t) step(t, false);
-    for (; t < steps; ++t) step(t, true);
-    for (int k = 0; k < N; ++k) {
-        historyA[2 * k + 2] = y1[k][0];
-        historyB[2 * k + 2] = y1[k][1];
-        historyA[2 * k + 3] = y2[k][0];
-        historyB[2 * k + 3] = y2[k][1];
-    }
-    historyA[0] = x1[0];
-    historyB[0] = x1[1];
-    historyA[1] = x2[0][0];
-    historyB[1] = x2[0][1];
+    for (; t < frames + fill; ++t) step(t, true);
+    cascade.store(historyA, historyB);
+}
+
+// Two cascades F (NF sections) and S (NS sections) on the same input, each writing its own output,
+// in one wavefront loop: their recursions are independent, so they overlap (a Linkwitz-Riley split
+// runs its low-pass and high-pass this way). Outputs may be the input (each output frame is written
+// after the input frame it depends on was read) but not each other. Bits: as running each alone.
+template <int NF, int NS, class In, class Out>
+[[gnu::always_inline]] inline void twoCascadesPair(const BiquadCoefficients* first, const BiquadCoefficients* second,
+                                                   double* firstHistoryA, double* firstHistoryB,
+                                                   double* secondHistoryA, double* secondHistoryB,
+                                                   const In* inputA, const In* inputB, Out* firstA, Out* firstB,
+                                                   Out* secondA, Out* secondB, std::size_t frames) noexcept {
+    if (frames == 0) return;
+    PairWavefront<NF> f;
+    PairWavefront<NS> s;
+    f.load(first, firstHistoryA, firstHistoryB);
+    s.load(second, secondHistoryA, secondHistoryB);
+    auto step = [&](std::size_t t, bool edge) [[gnu::always_inline]] {
+        const Double2 x = !edge || t < frames ? loadPair(inputA, inputB, t) : Double2{};
+        f.step(t, frames, edge, x);
+        s.step(t, frames, edge, x);
+        if (!edge || f.hasOutput(t, frames)) {
+            const Double2 y = f.output();
+            firstA[t - f.kLag] = static_cast<Out>(y[0]);
+            firstB[t - f.kLag] = static_cast<Out>(y[1]);
+        }
+        if (!edge || s.hasOutput(t, frames)) {
+            const Double2 y = s.output();
+            secondA[t - s.kLag] = static_cast<Out>(y[0]);
+            secondB[t - s.kLag] = static_cast<Out>(y[1]);
+        }
+    };
+    constexpr std::size_t fill = std::max(PairWavefront<NF>::kLag, PairWavefront<NS>::kLag);
+    std::size_t t = 0;
+    for (; t < fill; ++t) step(t, true);
+    for (; t < frames; ++t) step(t, false);
+    for (; t < frames + fill; ++t) step(t, true);
+    f.store(firstHistoryA, firstHistoryB);
+    s.store(secondHistoryA, secondHistoryB);
 }
 
 // Calls f(std::integral_constant<int, N>) for N = numSections in 1..kMaxSections.
 template <class F>
-void dispatch(int numSections, F&& f) noexcept {
+[[gnu::always_inline]] inline void dispatch(int numSections, F&& f) noexcept {
     switch (numSections) {
         case 1: f(std::integral_constant<int, 1>{}); break;
         case 2: f(std::integral_constant<int, 2>{}); break;
