@@ -29,6 +29,39 @@ void SmoothPeakDetector::setTimes(double attackMs, double releaseMs, double samp
     slowCoefficient_ = coefficient(autoReleaseSlowMs, sampleRate);
 }
 
+namespace {
+// Two doubles as a GCC/Clang vector: comparisons give lane masks and `mask ? a : b` selects without
+// a branch (compilers branch on a scalar double ?: in a loop that does not vectorise).
+typedef double Double2 __attribute__((vector_size(16)));
+}  // namespace
+
+double SmoothPeakDetector::process(std::span<double> values) noexcept {
+    // Lane 0 is the fast branch, lane 1 the slow one: both candidates of process()'s fast branch are
+    // computed and the direction test selects lane 0; lane 1 is the same in both candidates. Each lane
+    // does exactly process()'s arithmetic.
+    const double slowCoefficient = autoRelease_ ? slowCoefficient_ : 0.0;
+    const Double2 risingCoefficient{attack_, slowCoefficient}, fallingCoefficient{release_, slowCoefficient};
+    const Double2 risingInput{1.0 - attack_, 1.0 - slowCoefficient}, fallingInput{1.0 - release_, 1.0 - slowCoefficient};
+    Double2 state{fast_, slow_};
+    Double2 largest{0.0, 0.0};
+    for (double& value : values) {
+        const Double2 input{value, value};
+        const Double2 rising = risingCoefficient * state + risingInput * input;
+        const Double2 falling = fallingCoefficient * state + fallingInput * input;
+        state = input > state ? rising : falling;  // lane 1: either (they are equal)
+        Double2 out = state;
+        if (autoRelease_) {
+            const Double2 swapped = __builtin_shufflevector(state, state, 1, 0);
+            out = state > swapped ? state : swapped;  // lane 0: fast > slow ? fast : slow
+        }
+        largest = largest < out ? out : largest;  // std::max(largest, out)
+        value = out[0];
+    }
+    fast_ = state[0];
+    if (autoRelease_) slow_ = state[1];
+    return largest[0];
+}
+
 // ---------------------------------------------------------------------------------------------
 // MovingMaximum (van Herk / Gil-Werman; see the header)
 
@@ -235,15 +268,8 @@ LATHE_VECTOR_CLONES void Compressor::computeGains(int path, std::size_t numFrame
     }
 
     // 3. Attack / release (the recursion).
-    double peakReduction = maxReductionDb_;
-    SmoothPeakDetector smoother = d.smoother;
-    for (std::size_t i = 0; i < numFrames; ++i) {
-        const double reduction = smoother.process(gain[i]);
-        peakReduction = std::max(peakReduction, reduction);
-        gain[i] = reduction;
-    }
-    d.smoother = smoother;
-    maxReductionDb_ = static_cast<float>(peakReduction);
+    const double peakReduction = d.smoother.process(std::span<double>(gain, numFrames));
+    maxReductionDb_ = static_cast<float>(std::max(double(maxReductionDb_), peakReduction));
 
     // 4. Gain in dB -> linear (exactly the make-up gain where there is no reduction).
     const double unityGain = std::pow(10.0, makeupDb_ / 20.0);

@@ -154,6 +154,38 @@ TEST(SmoothPeakDetector, ProgramDependentReleaseIsSlowerAfterSustainedReduction)
     EXPECT_NEAR(afterSustained, slowMs * std::log((1 - std::exp(-3.0)) * std::numbers::e), 2.0);
 }
 
+// The branch-free block form against process() one value at a time: the same bits, with and
+// without program-dependent release, across block boundaries.
+TEST(SmoothPeakDetector, BlockProcessingMatchesPerSampleBitExact) {
+    Random random(5);
+    std::vector<double> input(20000);
+    double level = 0.0;
+    for (auto& x : input) {
+        level = std::max(0.0, level + 2.0 * random.bipolar());  // a wandering reduction in dB
+        x = random.uniform() < 0.1f ? 0.0 : level;
+    }
+    for (double slowMs : {0.0, 800.0}) {
+        SmoothPeakDetector single, block;
+        single.setTimes(5.0, 80.0, 48000.0, slowMs);
+        block.setTimes(5.0, 80.0, 48000.0, slowMs);
+        std::vector<double> expected(input.size()), actual = input;
+        double largest = 0.0;
+        for (std::size_t i = 0; i < input.size(); ++i) {
+            expected[i] = single.process(input[i]);
+            largest = std::max(largest, expected[i]);
+        }
+        double blockLargest = 0.0;
+        for (std::size_t offset = 0, size = 1; offset < actual.size(); offset += size, size = size * 3 % 1000 + 1) {
+            const std::size_t n = std::min(size, actual.size() - offset);
+            blockLargest = std::max(blockLargest, block.process(std::span<double>(actual.data() + offset, n)));
+        }
+        for (std::size_t i = 0; i < input.size(); ++i)
+            ASSERT_EQ(std::memcmp(&expected[i], &actual[i], sizeof(double)), 0) << "slow " << slowMs << " frame " << i;
+        EXPECT_EQ(blockLargest, largest);
+        EXPECT_EQ(block.value(), single.value());
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Level sensing and gain application
 

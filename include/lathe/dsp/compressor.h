@@ -82,6 +82,10 @@ public:
         return fast_ > slow_ ? fast_ : slow_;
     }
     [[nodiscard]] double value() const noexcept { return autoRelease_ && slow_ > fast_ ? slow_ : fast_; }
+    // process() on every element of `values`, in place, without data-dependent branches (the
+    // direction test selects, it does not jump: a compressor's detector input goes up and down at
+    // random). The same bits as process() one at a time. Returns the largest output (0 if empty).
+    double process(std::span<double> values) noexcept;
 
     // exp(-1 / (tau fs)); 0 for tau <= 0 (instantaneous).
     [[nodiscard]] static double coefficient(double timeMs, double sampleRate) noexcept;
