@@ -135,7 +135,7 @@ LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input
                 std::copy_n(input.channelData(c), frames, output.channelData(c));
         return;
     }
-    kernels::dispatch(coefficients_.numSections, [&](auto n) [[gnu::always_inline]] {
+    kernels::dispatch(coefficients_.numSections, [&](auto n) __attribute__((always_inline)) {
         constexpr int N = decltype(n)::value;
         const BiquadCoefficients* c = coefficients_.sections.data();
         int channel = 0;
@@ -166,9 +166,9 @@ LATHE_VECTOR_CLONES void MultichannelBiquadFilter::processTwo(MultichannelBiquad
         second.process(input, secondOutput);
         return;
     }
-    kernels::dispatch(nf, [&](auto f) [[gnu::always_inline]] {
+    kernels::dispatch(nf, [&](auto f) __attribute__((always_inline)) {
         constexpr int NF = decltype(f)::value;
-        auto run = [&](auto s) [[gnu::always_inline]] {
+        auto run = [&](auto s) __attribute__((always_inline)) {
             constexpr int NS = decltype(s)::value;
             int c = 0;
             for (; c + 1 < channels; c += 2) {

@@ -141,7 +141,7 @@ template <int N, class In, class Out>
     if (frames == 0) return;
     PairWavefront<N> cascade;
     cascade.load(coefficients, historyA, historyB);
-    auto step = [&](std::size_t t, bool edge) [[gnu::always_inline]] {
+    auto step = [&](std::size_t t, bool edge) __attribute__((always_inline)) {
         cascade.step(t, frames, edge, t < frames ? loadPair(inputA, inputB, t) : Double2{});
         if (!edge || cascade.hasOutput(t, frames)) {
             const Double2 y = cascade.output();
@@ -172,7 +172,7 @@ template <int NF, int NS, class In, class Out>
     PairWavefront<NS> s;
     f.load(first, firstHistoryA, firstHistoryB);
     s.load(second, secondHistoryA, secondHistoryB);
-    auto step = [&](std::size_t t, bool edge) [[gnu::always_inline]] {
+    auto step = [&](std::size_t t, bool edge) __attribute__((always_inline)) {
         const Double2 x = !edge || t < frames ? loadPair(inputA, inputB, t) : Double2{};
         f.step(t, frames, edge, x);
         s.step(t, frames, edge, x);
