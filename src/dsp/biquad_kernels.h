@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "dsp/vector_types.h"
 #include "lathe/dsp/biquad.h"
 
 namespace lathe::dsp::kernels {
@@ -48,13 +49,12 @@ void cascadeMono(const BiquadCoefficients* coefficients, double* history, const 
     for (int k = 0; k < 2 * N + 2; ++k) history[k] = h[k];
 }
 
-// Two doubles side by side (one per channel of a pair): GCC/Clang generic vectors, so the pair
-// kernel runs both recursions in one SSE2 register without hand-written intrinsics. Each lane
+// The pair kernels hold two doubles side by side (one per channel of a pair) in a Double2
+// (dsp/vector_types.h), so both recursions run in one SSE2 register without intrinsics. Each lane
 // evaluates exactly the scalar `section` expression (same operations in the same order, IEEE
 // double, no contraction), so a channel's bits do not depend on the kernel that ran it;
 // tests/dsp/biquad_test.cpp (AllKernelPathsAgreeBitExact) checks the pair kernel against the
 // scalar mono kernel for every section count.
-typedef double Double2 __attribute__((vector_size(16)));
 
 // The pair kernels run a cascade as a wavefront: in step t, section k processes frame t - k, taking
 // as input the output section k-1 produced in step t - 1. The sections of one step are independent,

@@ -9,6 +9,7 @@
 
 #include "dsp/fast_log_exp.h"
 #include "dsp/vector_clones.h"
+#include "dsp/vector_types.h"
 #include "lathe/dsp/biquad_design.h"
 
 namespace lathe::dsp {
@@ -28,12 +29,6 @@ void SmoothPeakDetector::setTimes(double attackMs, double releaseMs, double samp
     autoRelease_ = autoReleaseSlowMs > 0.0;
     slowCoefficient_ = coefficient(autoReleaseSlowMs, sampleRate);
 }
-
-namespace {
-// Two doubles as a GCC/Clang vector: comparisons give lane masks and `mask ? a : b` selects without
-// a branch (compilers branch on a scalar double ?: in a loop that does not vectorise).
-typedef double Double2 __attribute__((vector_size(16)));
-}  // namespace
 
 double SmoothPeakDetector::process(std::span<double> values) noexcept {
     // Lane 0 is the fast branch, lane 1 the slow one: both candidates of process()'s fast branch are

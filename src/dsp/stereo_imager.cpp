@@ -9,6 +9,7 @@
 #include "dsp/kaiser_lowpass.h"
 #include "dsp/fft_convolver.h"
 #include "dsp/vector_clones.h"
+#include "dsp/vector_types.h"
 
 namespace lathe::dsp {
 
@@ -228,15 +229,22 @@ LATHE_VECTOR_CLONES void StereoImager::processPasses(AudioBlock block) noexcept 
         for (std::size_t i = 0; i < n && unity; ++i) unity = held[i] == -1.0f;
         if (!unity) {
             // (At unity the recursion would keep the gain at exactly 1: 1 = r + (1 - r) exactly.)
-            double minGain = std::pow(10.0, double(minGuardGainDb_) / 20.0);
+            // gain = h < gain ? h : release gain + (1 - release) h;  minGain = std::min(minGain, gain),
+            // with vector selects (lane 0; see dsp/vector_types.h): the same bits, no branch.
+            const Double2 releaseCoefficient{release, release}, releaseInput{1.0 - release, 1.0 - release};
+            Double2 g{gain, gain};
+            const double startMin = std::pow(10.0, double(minGuardGainDb_) / 20.0);
+            Double2 minGain{startMin, startMin};
             for (std::size_t i = 0; i < n; ++i) {
                 const double h = -double(held[i]);
-                gain = h < gain ? h : release * gain + (1.0 - release) * h;
-                minGain = std::min(minGain, gain);
-                power[i] = gain;  // now the gain per frame
+                const Double2 target{h, h};
+                const Double2 released = releaseCoefficient * g + releaseInput * target;
+                g = target < g ? target : released;
+                minGain = g < minGain ? g : minGain;
+                power[i] = g[0];  // now the gain per frame
             }
-            guardGain_ = gain;
-            minGuardGainDb_ = static_cast<float>(20.0 * std::log10(minGain));
+            guardGain_ = g[0];
+            minGuardGainDb_ = static_cast<float>(20.0 * std::log10(minGain[0]));
         }
         // Mid and widened side wait for the lookahead (in runs up to the ring's end), then the gain.
         if (guardLookahead_ > 0) {
