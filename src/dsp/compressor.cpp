@@ -30,31 +30,75 @@ void SmoothPeakDetector::setTimes(double attackMs, double releaseMs, double samp
     slowCoefficient_ = coefficient(autoReleaseSlowMs, sampleRate);
 }
 
-double SmoothPeakDetector::process(std::span<double> values) noexcept {
-    // Lane 0 is the fast branch, lane 1 the slow one: both candidates of process()'s fast branch are
-    // computed and the direction test selects lane 0; lane 1 is the same in both candidates. Each lane
-    // does exactly process()'s arithmetic.
-    const double slowCoefficient = autoRelease_ ? slowCoefficient_ : 0.0;
-    const Double2 risingCoefficient{attack_, slowCoefficient}, fallingCoefficient{release_, slowCoefficient};
-    const Double2 risingInput{1.0 - attack_, 1.0 - slowCoefficient}, fallingInput{1.0 - release_, 1.0 - slowCoefficient};
-    Double2 state{fast_, slow_};
-    Double2 largest{0.0, 0.0};
-    for (double& value : values) {
+// process() in vector lanes: lane 0 is the fast branch, lane 1 the slow one. Both candidates of the
+// fast branch are computed and the direction test selects lane 0 (lane 1 is the same in both
+// candidates). Each lane does exactly process()'s arithmetic, so the bits are process()'s.
+struct SmoothPeakDetector::Lanes {
+    Double2 risingCoefficient, fallingCoefficient, risingInput, fallingInput;
+    Double2 state, largest;
+    Mask2 fastOnly;  // all ones without program-dependent release: the output is the fast branch
+
+    Lanes() = default;
+    explicit Lanes(const SmoothPeakDetector& d) noexcept {
+        const double slow = d.autoRelease_ ? d.slowCoefficient_ : 0.0;
+        risingCoefficient = Double2{d.attack_, slow};
+        fallingCoefficient = Double2{d.release_, slow};
+        risingInput = Double2{1.0 - d.attack_, 1.0 - slow};
+        fallingInput = Double2{1.0 - d.release_, 1.0 - slow};
+        state = Double2{d.fast_, d.slow_};
+        largest = Double2{0.0, 0.0};
+        fastOnly = d.autoRelease_ ? Mask2{0, 0} : Mask2{-1, -1};
+    }
+    void storeInto(SmoothPeakDetector& d) const noexcept {
+        d.fast_ = state[0];
+        if (d.autoRelease_) d.slow_ = state[1];
+    }
+    [[gnu::always_inline]] double step(double value) noexcept {
         const Double2 input{value, value};
         const Double2 rising = risingCoefficient * state + risingInput * input;
         const Double2 falling = fallingCoefficient * state + fallingInput * input;
-        state = input > state ? rising : falling;  // lane 1: either (they are equal)
-        Double2 out = state;
-        if (autoRelease_) {
-            const Double2 swapped = __builtin_shufflevector(state, state, 1, 0);
-            out = state > swapped ? state : swapped;  // lane 0: fast > slow ? fast : slow
-        }
-        largest = largest < out ? out : largest;  // std::max(largest, out)
-        value = out[0];
+        state = input > state ? rising : falling;
+        const Double2 swapped = __builtin_shufflevector(state, state, 1, 0);
+        const Double2 out = (state > swapped) | fastOnly ? state : swapped;  // fast > slow ? fast : slow
+        largest = largest < out ? out : largest;                            // std::max(largest, out)
+        return out[0];
     }
-    fast_ = state[0];
-    if (autoRelease_) slow_ = state[1];
-    return largest[0];
+};
+
+double SmoothPeakDetector::process(std::span<double> values) noexcept {
+    Lanes lanes(*this);
+    for (double& value : values) value = lanes.step(value);
+    lanes.storeInto(*this);
+    return lanes.largest[0];
+}
+
+void SmoothPeakDetector::processTogether(std::span<SmoothPeakDetector* const> detectors,
+                                         std::span<double* const> values, std::size_t frames,
+                                         double* largest) noexcept {
+    assert(detectors.size() == values.size());
+    // In groups of up to four: one loop over the frames steps every detector of the group.
+    auto group = [&]<std::size_t K>(std::size_t first, std::integral_constant<std::size_t, K>) {
+        Lanes lanes[K] = {};
+        double* data[K];
+        for (std::size_t k = 0; k < K; ++k) {
+            lanes[k] = Lanes(*detectors[first + k]);
+            data[k] = values[first + k];
+        }
+        for (std::size_t i = 0; i < frames; ++i)
+            for (std::size_t k = 0; k < K; ++k) data[k][i] = lanes[k].step(data[k][i]);
+        for (std::size_t k = 0; k < K; ++k) {
+            lanes[k].storeInto(*detectors[first + k]);
+            largest[first + k] = lanes[k].largest[0];
+        }
+    };
+    std::size_t first = 0;
+    for (; first + 4 <= detectors.size(); first += 4) group(first, std::integral_constant<std::size_t, 4>{});
+    switch (detectors.size() - first) {
+        case 3: group(first, std::integral_constant<std::size_t, 3>{}); break;
+        case 2: group(first, std::integral_constant<std::size_t, 2>{}); break;
+        case 1: group(first, std::integral_constant<std::size_t, 1>{}); break;
+        default: break;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,20 +252,24 @@ void Compressor::reset() noexcept {
     currentReductionDb_ = maxReductionDb_ = 0.0f;
 }
 
-// Side-chain of one path -> per-frame linear gain, in passes over the block so that the ones without
-// a recursion (peak of the channels, static curve, dB -> linear) vectorise. Glossary:
+// Side-chain of one path -> per-frame gain, in passes over the block so that the ones without a
+// recursion (peak of the channels, static curve, dB -> linear) vectorise:
+//   computeTargets       level -> static curve: gain[] = target reduction (dB)
+//   (the detector)       SmoothPeakDetector::process / processTogether: gain[] = reduction (dB)
+//   computeLinearGains   gain[] = linear gain
+// Glossary:
 //   level        linear level: held |x| (peak) or mean square (RMS), maximum over the path's channels
 //   target       static-curve gain reduction in dB for that level (GainComputer)
 //   reduction    target after the attack/release detector (dB, >= 0)
 // The logarithm and exponential are fastmath::fastLog / fastExp (src/dsp/fast_log_exp.h: within
 // about 1e-12 of the exact values, far below anything audible or visible in a float output).
-LATHE_VECTOR_CLONES void Compressor::computeGains(int path, std::size_t numFrames) noexcept {
+LATHE_VECTOR_CLONES void Compressor::computeTargets(int path, std::size_t numFrames) noexcept {
     DetectorPath& d = paths_[static_cast<std::size_t>(path)];
     const bool rms = params_.detector == Detector::Rms;
     const std::size_t first = numPaths_ == 1 ? 0 : static_cast<std::size_t>(path);
     const std::size_t count = numPaths_ == 1 ? sidechain_.size() : 1;
     double* const level = d.level.data();
-    double* const gain = d.gain.data();
+    double* const target = d.gain.data();
 
     // 1. Level.
     if (rms) {
@@ -229,7 +277,7 @@ LATHE_VECTOR_CLONES void Compressor::computeGains(int path, std::size_t numFrame
         for (std::size_t i = 0; i < numFrames; ++i) {
             double frameLevel = 0.0;
             for (std::size_t c = 0; c < count; ++c) {
-                const double x = sidechain_[first + c][i];
+                const double x = sidechainData_[first + c][i];
                 double& ms = d.meanSquare[c];
                 ms = a * ms + (1.0 - a) * x * x;
                 frameLevel = std::max(frameLevel, ms);
@@ -238,17 +286,17 @@ LATHE_VECTOR_CLONES void Compressor::computeGains(int path, std::size_t numFrame
         }
     } else {
         float* const peak = d.peak.data();
-        const float* x = sidechain_[first].data();
+        const float* x = sidechainData_[first];
         for (std::size_t i = 0; i < numFrames; ++i) peak[i] = std::abs(x[i]);
         for (std::size_t c = 1; c < count; ++c) {
-            x = sidechain_[first + c].data();
+            x = sidechainData_[first + c];
             for (std::size_t i = 0; i < numFrames; ++i) peak[i] = std::max(peak[i], std::abs(x[i]));
         }
         d.peakHold.process(std::span<const float>(peak, numFrames), std::span<float>(peak, numFrames));
         for (std::size_t i = 0; i < numFrames; ++i) level[i] = peak[i];
     }
 
-    // 2. Static curve (into gain[] as scratch). Below the knee the reduction is exactly 0 dB.
+    // 2. Static curve. Below the knee the reduction is exactly 0 dB.
     const double kneeStartDb = computer_.kneeStartDb();
     const double kneeStartLevel = rms ? std::pow(10.0, kneeStartDb / 10.0) : std::pow(10.0, kneeStartDb / 20.0);
     const double toDb = rms ? kPowerToDb : kAmplitudeToDb;
@@ -259,14 +307,13 @@ LATHE_VECTOR_CLONES void Compressor::computeGains(int path, std::size_t numFrame
         // The logarithm's domain is positive normal doubles; the lanes it does not cover are not used.
         const double safe = below ? 1.0 : (x < DBL_MIN ? DBL_MIN : x);
         const double reduction = computer.gainReductionDb(toDb * fastmath::fastLog(safe));
-        gain[i] = below ? 0.0 : reduction;
+        target[i] = below ? 0.0 : reduction;
     }
+}
 
-    // 3. Attack / release (the recursion).
-    const double peakReduction = d.smoother.process(std::span<double>(gain, numFrames));
-    maxReductionDb_ = static_cast<float>(std::max(double(maxReductionDb_), peakReduction));
-
-    // 4. Gain in dB -> linear (exactly the make-up gain where there is no reduction).
+// Reduction in dB -> linear gain (exactly the make-up gain where there is no reduction).
+LATHE_VECTOR_CLONES void Compressor::computeLinearGains(int path, std::size_t numFrames) noexcept {
+    double* const gain = paths_[static_cast<std::size_t>(path)].gain.data();
     const double unityGain = std::pow(10.0, makeupDb_ / 20.0);
     const double makeupDb = makeupDb_;
     for (std::size_t i = 0; i < numFrames; ++i) {
@@ -303,31 +350,54 @@ void Compressor::process(AudioBlock block) noexcept {
     assert(block.numFrames() <= spec_.maxBlockFrames);
     const std::size_t n = block.numFrames();
     if (n == 0) return;
+    analyse(block);
+    for (int path = 0; path < numPaths_; ++path) {
+        DetectorPath& d = paths_[static_cast<std::size_t>(path)];
+        noteReduction(d.smoother.process(std::span<double>(d.gain.data(), n)));
+    }
+    finish(block);
+}
 
-    // 1. Side-chain signals: the channels themselves (linked) or mid and side, then the high-pass.
-    if (numPaths_ == 1) {
-        for (int c = 0; c < block.numChannels(); ++c)
-            std::copy_n(block.channelData(c), n, sidechain_[static_cast<std::size_t>(c)].data());
+void Compressor::noteReduction(double largest) noexcept {
+    maxReductionDb_ = static_cast<float>(std::max(double(maxReductionDb_), largest));
+}
+
+void Compressor::analyse(AudioBlock block) noexcept {
+    const std::size_t n = block.numFrames();
+    // 1. Side-chain signals: the channels themselves (linked; read in place unless filtered) or mid
+    // and side, then the high-pass.
+    if (numPaths_ == 1 && !sidechainFiltered_) {
+        for (int c = 0; c < block.numChannels(); ++c) sidechainData_[static_cast<std::size_t>(c)] = block.channelData(c);
     } else {
-        const float* left = block.channelData(0);
-        const float* right = block.channelData(1);
-        for (std::size_t i = 0; i < n; ++i) {
-            sidechain_[0][i] = 0.5f * (left[i] + right[i]);
-            sidechain_[1][i] = 0.5f * (left[i] - right[i]);
+        for (std::size_t c = 0; c < sidechain_.size(); ++c) sidechainData_[c] = sidechain_[c].data();
+        if (numPaths_ == 1) {
+            for (int c = 0; c < block.numChannels(); ++c)
+                std::copy_n(block.channelData(c), n, sidechain_[static_cast<std::size_t>(c)].data());
+        } else {
+            const float* left = block.channelData(0);
+            const float* right = block.channelData(1);
+            for (std::size_t i = 0; i < n; ++i) {
+                sidechain_[0][i] = 0.5f * (left[i] + right[i]);
+                sidechain_[1][i] = 0.5f * (left[i] - right[i]);
+            }
+        }
+        if (sidechainFiltered_) {
+            std::array<float*, kMaxChannels> channels{};
+            for (std::size_t c = 0; c < sidechain_.size(); ++c) channels[c] = sidechain_[c].data();
+            sidechainFilter_.process(AudioBlock(channels.data(), static_cast<int>(sidechain_.size()), n));
         }
     }
+    // 2. Level -> gain computer, per path (the detectors run next).
+    for (int path = 0; path < numPaths_; ++path) computeTargets(path, n);
+}
 
-    if (sidechainFiltered_) {
-        std::array<float*, kMaxChannels> channels{};
-        for (std::size_t c = 0; c < sidechain_.size(); ++c) channels[c] = sidechain_[c].data();
-        sidechainFilter_.process(AudioBlock(channels.data(), static_cast<int>(sidechain_.size()), n));
-    }
-
-    // 2. Level -> gain computer -> detector -> gain, per path.
-    for (int path = 0; path < numPaths_; ++path) computeGains(path, n);
+void Compressor::finish(AudioBlock block) noexcept {
+    const std::size_t n = block.numFrames();
     double current = 0.0;
-    for (int path = 0; path < numPaths_; ++path)
+    for (int path = 0; path < numPaths_; ++path) {
         current = std::max(current, paths_[static_cast<std::size_t>(path)].smoother.value());
+        computeLinearGains(path, n);
+    }
     currentReductionDb_ = static_cast<float>(current);
 
     // 3. Gain application on the lookahead-delayed audio; the dry path is that same delayed audio.

@@ -9,5 +9,6 @@
 namespace lathe::dsp {
 
 typedef double Double2 __attribute__((vector_size(16)));
+typedef long long Mask2 __attribute__((vector_size(16)));  // what Double2 comparisons give
 
 }  // namespace lathe::dsp

@@ -186,6 +186,40 @@ TEST(SmoothPeakDetector, BlockProcessingMatchesPerSampleBitExact) {
     }
 }
 
+// Several detectors stepped in one loop give each one's own bits (groups of four and a remainder,
+// with and without program-dependent release).
+TEST(SmoothPeakDetector, TogetherMatchesEachAloneBitExact) {
+    constexpr std::size_t kDetectors = 6, kFrames = 3000;
+    Random random(9);
+    std::vector<std::vector<double>> inputs(kDetectors, std::vector<double>(kFrames));
+    for (auto& input : inputs) {
+        double level = 0.0;
+        for (auto& x : input) x = level = std::max(0.0, level + 3.0 * random.bipolar());
+    }
+    std::vector<SmoothPeakDetector> alone(kDetectors), together(kDetectors);
+    for (std::size_t k = 0; k < kDetectors; ++k) {
+        const double attack = 1.0 + double(k), release = 40.0 + 30.0 * double(k), slow = k % 2 ? 600.0 : 0.0;
+        alone[k].setTimes(attack, release, 44100.0, slow);
+        together[k].setTimes(attack, release, 44100.0, slow);
+    }
+    std::vector<std::vector<double>> expected = inputs, actual = inputs;
+    std::vector<double> largestAlone(kDetectors);
+    for (std::size_t k = 0; k < kDetectors; ++k) largestAlone[k] = alone[k].process(std::span<double>(expected[k]));
+    std::vector<SmoothPeakDetector*> detectors;
+    std::vector<double*> values;
+    for (std::size_t k = 0; k < kDetectors; ++k) {
+        detectors.push_back(&together[k]);
+        values.push_back(actual[k].data());
+    }
+    std::vector<double> largest(kDetectors);
+    SmoothPeakDetector::processTogether(detectors, values, kFrames, largest.data());
+    for (std::size_t k = 0; k < kDetectors; ++k) {
+        ASSERT_EQ(std::memcmp(expected[k].data(), actual[k].data(), kFrames * sizeof(double)), 0) << "detector " << k;
+        EXPECT_EQ(largest[k], largestAlone[k]);
+        EXPECT_EQ(together[k].value(), alone[k].value());
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Level sensing and gain application
 

@@ -86,11 +86,18 @@ public:
     // direction test selects, it does not jump: a compressor's detector input goes up and down at
     // random). The same bits as process() one at a time. Returns the largest output (0 if empty).
     double process(std::span<double> values) noexcept;
+    // Several detectors, each on its own `frames` values in place, in one loop, so that their
+    // recursions overlap (a multiband compressor's bands). The same bits as process(span) on each;
+    // largest[k] receives detector k's largest output.
+    static void processTogether(std::span<SmoothPeakDetector* const> detectors, std::span<double* const> values,
+                                std::size_t frames, double* largest) noexcept;
 
     // exp(-1 / (tau fs)); 0 for tau <= 0 (instantaneous).
     [[nodiscard]] static double coefficient(double timeMs, double sampleRate) noexcept;
 
 private:
+    struct Lanes;  // the vector form of process() used by the block forms
+
     double attack_ = 0.0, release_ = 0.0, slowCoefficient_ = 0.0;
     bool autoRelease_ = false;
     double fast_ = 0.0, slow_ = 0.0;
@@ -195,7 +202,16 @@ private:
         std::vector<double> gain;    // per frame of the current block, linear
     };
 
-    void computeGains(int path, std::size_t numFrames) noexcept;
+    // process() in three phases, so that MultibandCompressor can run its bands' detectors together:
+    // analyse (side-chain, level, static curve -> each path's `gain` holds the target reduction),
+    // the detectors (SmoothPeakDetector: `gain` holds the reduction), finish (dB -> linear gain,
+    // delay, application).
+    friend class MultibandCompressor;
+    void analyse(AudioBlock block) noexcept;
+    void finish(AudioBlock block) noexcept;
+    void computeTargets(int path, std::size_t numFrames) noexcept;
+    void computeLinearGains(int path, std::size_t numFrames) noexcept;
+    void noteReduction(double largest) noexcept;  // the detectors' largest output -> max readout
     void delayInPlace(AudioBlock block) noexcept;
 
     Params params_;
@@ -204,6 +220,7 @@ private:
     int numPaths_ = 1;
     std::array<DetectorPath, kMaxDetectors> paths_;
     std::vector<std::vector<float>> sidechain_;  // per input channel of the side-chain, per frame
+    std::array<const float*, kMaxChannels> sidechainData_{};  // this block's side-chain (sidechain_ or the block)
     MultichannelBiquadFilter sidechainFilter_;   // 2nd-order Butterworth high-pass (when enabled)
     bool sidechainFiltered_ = false;
     std::vector<std::vector<float>> delayLines_;     // lookahead, one per channel
