@@ -57,10 +57,10 @@ struct SmoothPeakDetector::Lanes {
         const Double2 input{value, value};
         const Double2 rising = risingCoefficient * state + risingInput * input;
         const Double2 falling = fallingCoefficient * state + fallingInput * input;
-        state = input > state ? rising : falling;
+        state = select(input > state, rising, falling);
         const Double2 swapped = __builtin_shufflevector(state, state, 1, 0);
-        const Double2 out = (state > swapped) | fastOnly ? state : swapped;  // fast > slow ? fast : slow
-        largest = largest < out ? out : largest;                            // std::max(largest, out)
+        const Double2 out = select((state > swapped) | fastOnly, state, swapped);  // fast > slow ? fast : slow
+        largest = select(largest < out, out, largest);                            // std::max(largest, out)
         return out[0];
     }
 };

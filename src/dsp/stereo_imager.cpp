@@ -239,8 +239,8 @@ LATHE_VECTOR_CLONES void StereoImager::processPasses(AudioBlock block) noexcept 
                 const double h = -double(held[i]);
                 const Double2 target{h, h};
                 const Double2 released = releaseCoefficient * g + releaseInput * target;
-                g = target < g ? target : released;
-                minGain = g < minGain ? g : minGain;
+                g = select(target < g, target, released);
+                minGain = select(g < minGain, g, minGain);
                 power[i] = g[0];  // now the gain per frame
             }
             guardGain_ = g[0];
