@@ -167,7 +167,8 @@ void MovingMaximum::process(std::span<const float> input, std::span<float> outpu
 // ---------------------------------------------------------------------------------------------
 // Gain application
 
-void applyGainWithMix(std::span<float> audio, std::span<const double> gainLinear, double mix) noexcept {
+LATHE_VECTOR_CLONES void applyGainWithMix(std::span<float> audio, std::span<const double> gainLinear,
+                                          double mix) noexcept {
     assert(gainLinear.size() >= audio.size());
     const double dry = 1.0 - mix;
     for (std::size_t i = 0; i < audio.size(); ++i)
@@ -293,7 +294,6 @@ LATHE_VECTOR_CLONES void Compressor::computeTargets(int path, std::size_t numFra
             for (std::size_t i = 0; i < numFrames; ++i) peak[i] = std::max(peak[i], std::abs(x[i]));
         }
         d.peakHold.process(std::span<const float>(peak, numFrames), std::span<float>(peak, numFrames));
-        for (std::size_t i = 0; i < numFrames; ++i) level[i] = peak[i];
     }
 
     // 2. Static curve. Below the knee the reduction is exactly 0 dB.
@@ -301,14 +301,18 @@ LATHE_VECTOR_CLONES void Compressor::computeTargets(int path, std::size_t numFra
     const double kneeStartLevel = rms ? std::pow(10.0, kneeStartDb / 10.0) : std::pow(10.0, kneeStartDb / 20.0);
     const double toDb = rms ? kPowerToDb : kAmplitudeToDb;
     const GainComputer computer = computer_;
-    for (std::size_t i = 0; i < numFrames; ++i) {
-        const double x = level[i];
-        const bool below = x <= kneeStartLevel;
-        // The logarithm's domain is positive normal doubles; the lanes it does not cover are not used.
-        const double safe = below ? 1.0 : (x < DBL_MIN ? DBL_MIN : x);
-        const double reduction = computer.gainReductionDb(toDb * fastmath::fastLog(safe));
-        target[i] = below ? 0.0 : reduction;
-    }
+    auto curve = [&](const auto* levels) __attribute__((always_inline)) {
+        for (std::size_t i = 0; i < numFrames; ++i) {
+            const double x = levels[i];
+            const bool below = x <= kneeStartLevel;
+            // The logarithm's domain is positive normal doubles; the lanes it does not cover are not used.
+            const double safe = below ? 1.0 : (x < DBL_MIN ? DBL_MIN : x);
+            const double reduction = computer.gainReductionDb(toDb * fastmath::fastLog(safe));
+            target[i] = below ? 0.0 : reduction;
+        }
+    };
+    if (rms) curve(level);
+    else curve(static_cast<const float*>(d.peak.data()));
 }
 
 // Reduction in dB -> linear gain (exactly the make-up gain where there is no reduction).
