@@ -72,23 +72,52 @@ double SmoothPeakDetector::process(std::span<double> values) noexcept {
     return lanes.largest[0];
 }
 
-void SmoothPeakDetector::processTogether(std::span<SmoothPeakDetector* const> detectors,
-                                         std::span<double* const> values, std::size_t frames,
-                                         double* largest) noexcept {
-    assert(detectors.size() == values.size());
-    // In groups of up to four: one loop over the frames steps every detector of the group.
+LATHE_VECTOR_CLONES void SmoothPeakDetector::processTogether(std::span<SmoothPeakDetector* const> detectors,
+                                                             std::span<double* const> values,
+                                                             std::span<double* const> scratch, std::size_t frames,
+                                                             double* largest) noexcept {
+    assert(detectors.size() == values.size() && detectors.size() == scratch.size());
+    // In groups of up to four: one loop over the frames steps every detector of the group and keeps
+    // only the recursion in it: the state (fast, slow) goes to scratch, and the output select
+    // (fast > slow ? fast : slow) runs afterwards as a vectorised pass. The largest output is the
+    // larger of the lanes' largest values (max over frames of max(fast, slow)).
     auto group = [&]<std::size_t K>(std::size_t first, std::integral_constant<std::size_t, K>) {
         Lanes lanes[K] = {};
         double* data[K];
+        double* states[K];
         for (std::size_t k = 0; k < K; ++k) {
             lanes[k] = Lanes(*detectors[first + k]);
             data[k] = values[first + k];
+            states[k] = scratch[first + k];
         }
-        for (std::size_t i = 0; i < frames; ++i)
-            for (std::size_t k = 0; k < K; ++k) data[k][i] = lanes[k].step(data[k][i]);
+        for (std::size_t i = 0; i < frames; ++i) {
+            for (std::size_t k = 0; k < K; ++k) {
+                Lanes& l = lanes[k];
+                const Double2 input{data[k][i], data[k][i]};
+                const Double2 rising = l.risingCoefficient * l.state + l.risingInput * input;
+                const Double2 falling = l.fallingCoefficient * l.state + l.fallingInput * input;
+                l.state = select(input > l.state, rising, falling);
+                l.largest = select(l.largest < l.state, l.state, l.largest);
+                states[k][2 * i] = l.state[0];
+                states[k][2 * i + 1] = l.state[1];
+            }
+        }
         for (std::size_t k = 0; k < K; ++k) {
-            lanes[k].storeInto(*detectors[first + k]);
-            largest[first + k] = lanes[k].largest[0];
+            SmoothPeakDetector& detector = *detectors[first + k];
+            lanes[k].storeInto(detector);
+            const double* state = states[k];
+            double* out = data[k];
+            if (detector.autoRelease_) {
+                for (std::size_t i = 0; i < frames; ++i) {
+                    const double fast = state[2 * i], slow = state[2 * i + 1];
+                    out[i] = fast > slow ? fast : slow;
+                }
+                const double fastLargest = lanes[k].largest[0], slowLargest = lanes[k].largest[1];
+                largest[first + k] = fastLargest < slowLargest ? slowLargest : fastLargest;
+            } else {
+                for (std::size_t i = 0; i < frames; ++i) out[i] = state[2 * i];
+                largest[first + k] = lanes[k].largest[0];
+            }
         }
     };
     std::size_t first = 0;
@@ -231,6 +260,7 @@ Status Compressor::prepare(const ProcessSpec& spec) {
         d.peak.assign(spec.maxBlockFrames, 0.0f);
         d.level.assign(spec.maxBlockFrames, 0.0);
         d.gain.assign(spec.maxBlockFrames, 1.0);
+        d.detectorScratch.assign(2 * spec.maxBlockFrames, 0.0);
     }
     delayLines_.assign(channels, std::vector<float>(lookaheadFrames_, 0.0f));
     sidechainFiltered_ = p.sidechainHighPassHz > 0.0f;
@@ -355,10 +385,18 @@ void Compressor::process(AudioBlock block) noexcept {
     const std::size_t n = block.numFrames();
     if (n == 0) return;
     analyse(block);
-    for (int path = 0; path < numPaths_; ++path) {
-        DetectorPath& d = paths_[static_cast<std::size_t>(path)];
-        noteReduction(d.smoother.process(std::span<double>(d.gain.data(), n)));
+    SmoothPeakDetector* detectors[kMaxDetectors];
+    double* reductions[kMaxDetectors];
+    double* scratch[kMaxDetectors];
+    const auto paths = static_cast<std::size_t>(numPaths_);
+    for (std::size_t path = 0; path < paths; ++path) {
+        detectors[path] = &paths_[path].smoother;
+        reductions[path] = paths_[path].gain.data();
+        scratch[path] = paths_[path].detectorScratch.data();
     }
+    double largest[kMaxDetectors];
+    SmoothPeakDetector::processTogether({detectors, paths}, {reductions, paths}, {scratch, paths}, n, largest);
+    for (std::size_t path = 0; path < paths; ++path) noteReduction(largest[path]);
     finish(block);
 }
 

@@ -58,6 +58,7 @@ void MultibandCompressor::process(AudioBlock block) noexcept {
     if (n > 0) {
         std::array<SmoothPeakDetector*, 2 * kMaxBands> detectors{};
         std::array<double*, 2 * kMaxBands> reductions{};
+        std::array<double*, 2 * kMaxBands> scratch{};
         std::array<Compressor*, 2 * kMaxBands> owners{};
         std::size_t count = 0;
         for (std::size_t j = 0; j < numBands; ++j) {
@@ -67,13 +68,14 @@ void MultibandCompressor::process(AudioBlock block) noexcept {
                 Compressor::DetectorPath& d = compressor.paths_[static_cast<std::size_t>(path)];
                 detectors[count] = &d.smoother;
                 reductions[count] = d.gain.data();
+                scratch[count] = d.detectorScratch.data();
                 owners[count] = &compressor;
                 ++count;
             }
         }
         std::array<double, 2 * kMaxBands> largest{};
-        SmoothPeakDetector::processTogether(std::span(detectors.data(), count), std::span(reductions.data(), count), n,
-                                            largest.data());
+        SmoothPeakDetector::processTogether(std::span(detectors.data(), count), std::span(reductions.data(), count),
+                                            std::span(scratch.data(), count), n, largest.data());
         for (std::size_t k = 0; k < count; ++k) owners[k]->noteReduction(largest[k]);
         for (std::size_t j = 0; j < numBands; ++j) compressors_[j].finish(bands[j]);
     }

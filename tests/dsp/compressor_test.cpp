@@ -211,8 +211,11 @@ TEST(SmoothPeakDetector, TogetherMatchesEachAloneBitExact) {
         detectors.push_back(&together[k]);
         values.push_back(actual[k].data());
     }
+    std::vector<std::vector<double>> scratchSpace(kDetectors, std::vector<double>(2 * kFrames));
+    std::vector<double*> scratch;
+    for (auto& space : scratchSpace) scratch.push_back(space.data());
     std::vector<double> largest(kDetectors);
-    SmoothPeakDetector::processTogether(detectors, values, kFrames, largest.data());
+    SmoothPeakDetector::processTogether(detectors, values, scratch, kFrames, largest.data());
     for (std::size_t k = 0; k < kDetectors; ++k) {
         ASSERT_EQ(std::memcmp(expected[k].data(), actual[k].data(), kFrames * sizeof(double)), 0) << "detector " << k;
         EXPECT_EQ(largest[k], largestAlone[k]);

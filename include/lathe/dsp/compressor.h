@@ -88,9 +88,9 @@ public:
     double process(std::span<double> values) noexcept;
     // Several detectors, each on its own `frames` values in place, in one loop, so that their
     // recursions overlap (a multiband compressor's bands). The same bits as process(span) on each;
-    // largest[k] receives detector k's largest output.
+    // largest[k] receives detector k's largest output. scratch[k]: room for 2 x frames doubles.
     static void processTogether(std::span<SmoothPeakDetector* const> detectors, std::span<double* const> values,
-                                std::size_t frames, double* largest) noexcept;
+                                std::span<double* const> scratch, std::size_t frames, double* largest) noexcept;
 
     // exp(-1 / (tau fs)); 0 for tau <= 0 (instantaneous).
     [[nodiscard]] static double coefficient(double timeMs, double sampleRate) noexcept;
@@ -200,6 +200,7 @@ private:
         std::vector<float> peak;     // per frame of the current block: held side-chain peak
         std::vector<double> level;   // per frame: linear level (amplitude, or mean square for RMS)
         std::vector<double> gain;    // per frame of the current block, linear
+        std::vector<double> detectorScratch;  // 2 per frame: SmoothPeakDetector::processTogether
     };
 
     // process() in three phases, so that MultibandCompressor can run its bands' detectors together:
