@@ -15,7 +15,6 @@ namespace {
 constexpr int kControlInterval = 16;  // samples between re-designs during a glide
 constexpr std::size_t kChunkFrames = 256;
 constexpr std::size_t kHistorySize = 2 * BiquadCascade::kMaxSections + 2;
-constexpr std::size_t kFusedHistorySize = 2 * BiquadCascade::kMaxSections + 2;
 enum Pool : std::size_t { kSounding = 0, kIncoming = 1 };
 
 bool sameSpec(const EqBand& a, bool activeA, const EqBand& b, bool activeB) noexcept {
