@@ -151,17 +151,40 @@ LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input
     });
 }
 
-LATHE_VECTOR_CLONES void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first,
-                                                                MultichannelBiquadFilter& second,
-                                                                ConstAudioBlock input, AudioBlock firstOutput,
-                                                                AudioBlock secondOutput) noexcept {
+#if LATHE_HAVE_AVX2_DISPATCH
+namespace {
+// processTwo compiled for AVX2 (its four-lane vectors are then single registers).
+LATHE_TARGET_AVX2 void processTwoAvx2(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
+                                      ConstAudioBlock input, AudioBlock firstOutput, AudioBlock secondOutput) noexcept {
+    MultichannelBiquadFilter::processTwoKernels(first, second, input, firstOutput, secondOutput);
+}
+}  // namespace
+#endif
+
+void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
+                                          ConstAudioBlock input, AudioBlock firstOutput,
+                                          AudioBlock secondOutput) noexcept {
+#if LATHE_HAVE_AVX2_DISPATCH
+    if (cpuHasAvx2()) {
+        processTwoAvx2(first, second, input, firstOutput, secondOutput);
+        return;
+    }
+#endif
+    processTwoKernels(first, second, input, firstOutput, secondOutput);
+}
+
+[[gnu::always_inline]] inline void MultichannelBiquadFilter::processTwoKernels(MultichannelBiquadFilter& first,
+                                                                               MultichannelBiquadFilter& second,
+                                                                               ConstAudioBlock input,
+                                                                               AudioBlock firstOutput,
+                                                                               AudioBlock secondOutput) noexcept {
     assert(first.numChannels_ == second.numChannels_);
     const int channels = first.numChannels_;
     const std::size_t frames = input.numFrames();
     const int nf = first.coefficients_.numSections, ns = second.coefficients_.numSections;
-    // One loop for both where the kernel exists (every first cascade with a second of 1 or 2
-    // sections: the Linkwitz-Riley split); else one after the other.
-    if (channels < 2 || nf < 1 || ns < 1 || ns > 2) {
+    // One loop for both where the kernel exists (a second cascade of 1 or 2 sections, no longer than
+    // the first: the Linkwitz-Riley split); else one after the other.
+    if (channels < 2 || ns < 1 || ns > 2 || nf < ns) {
         first.process(input, firstOutput);
         second.process(input, secondOutput);
         return;
@@ -187,8 +210,12 @@ LATHE_VECTOR_CLONES void MultichannelBiquadFilter::processTwo(MultichannelBiquad
                                          input.channelData(c), secondOutput.channelData(c), frames);
             }
         };
-        if (ns == 1) run(std::integral_constant<int, 1>{});
-        else run(std::integral_constant<int, 2>{});
+        if constexpr (NF >= 2) {
+            if (ns == 2) run(std::integral_constant<int, 2>{});
+            else run(std::integral_constant<int, 1>{});
+        } else {
+            run(std::integral_constant<int, 1>{});
+        }
     });
 }
 

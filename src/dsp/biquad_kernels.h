@@ -64,57 +64,65 @@ void cascadeMono(const BiquadCoefficients* coefficients, double* history, const 
 // same inputs in the same order of frames, so the output bits are those of the mono kernel. Every
 // call drains the wavefront (the last N - 1 steps run only the later sections), so all sections end
 // on the same frame and the history is stored in the shared layout of the glossary.
-template <int N>
-struct PairWavefront {
+// A wavefront over N sections whose lanes are independent recursions: Vec = Double2 holds two
+// channels of one cascade; Vec = Double4 two channels of two cascades of the same length (lanes
+// {F: A, B, S: A, B}). coefficients[l] and histories[l] give lane l's cascade and history.
+template <int N, class Vec>
+struct Wavefront {
+    static constexpr int kLanes = sizeof(Vec) / sizeof(double);
     static constexpr auto kLag = static_cast<std::size_t>(N - 1);  // frames the output trails the input
 
-    Double2 b0[N], b1[N], b2[N], a1[N], a2[N];
-    // Per section k: x2 its input two frames back, y1, y2 its output history (lane 0: A, lane 1: B).
+    Vec b0[N]{}, b1[N]{}, b2[N]{}, a1[N]{}, a2[N]{};
+    // Per section k: x2 its input two frames back, y1, y2 its output history.
     // Its input one frame back is y2[k - 1] (when section k runs, section k-1 is one frame ahead), so
     // only section 0 keeps it (x1); fewer live registers, fewer spills.
-    Double2 x1, x2[N], y1[N], y2[N];
+    Vec x1{}, x2[N]{}, y1[N]{}, y2[N]{};
 
-    [[gnu::always_inline]] void load(const BiquadCoefficients* coefficients, const double* historyA,
-                                     const double* historyB) noexcept {
-        x1 = Double2{historyA[0], historyB[0]};
+    // out = the vector whose lane l is value(l).
+    template <class F>
+    [[gnu::always_inline]] static void setLanes(Vec& out, F value) noexcept {
+        if constexpr (kLanes == 2) out = Vec{value(0), value(1)};
+        else out = Vec{value(0), value(1), value(2), value(3)};
+    }
+
+    [[gnu::always_inline]] void load(const BiquadCoefficients* const* coefficients, double* const* histories) noexcept {
+        setLanes(x1, [&](int l) { return histories[l][0]; });
         for (int k = 0; k < N; ++k) {
-            const BiquadCoefficients& c = coefficients[k];
-            b0[k] = Double2{c.b0, c.b0};
-            b1[k] = Double2{c.b1, c.b1};
-            b2[k] = Double2{c.b2, c.b2};
-            a1[k] = Double2{c.a1, c.a1};
-            a2[k] = Double2{c.a2, c.a2};
-            x2[k] = Double2{historyA[2 * k + 1], historyB[2 * k + 1]};
-            y1[k] = Double2{historyA[2 * k + 2], historyB[2 * k + 2]};
-            y2[k] = Double2{historyA[2 * k + 3], historyB[2 * k + 3]};
+            setLanes(b0[k], [&](int l) { return coefficients[l][k].b0; });
+            setLanes(b1[k], [&](int l) { return coefficients[l][k].b1; });
+            setLanes(b2[k], [&](int l) { return coefficients[l][k].b2; });
+            setLanes(a1[k], [&](int l) { return coefficients[l][k].a1; });
+            setLanes(a2[k], [&](int l) { return coefficients[l][k].a2; });
+            setLanes(x2[k], [&](int l) { return histories[l][2 * k + 1]; });
+            setLanes(y1[k], [&](int l) { return histories[l][2 * k + 2]; });
+            setLanes(y2[k], [&](int l) { return histories[l][2 * k + 3]; });
         }
     }
 
-    [[gnu::always_inline]] void store(double* historyA, double* historyB) const noexcept {
-        for (int k = 0; k < N; ++k) {
-            historyA[2 * k + 2] = y1[k][0];
-            historyB[2 * k + 2] = y1[k][1];
-            historyA[2 * k + 3] = y2[k][0];
-            historyB[2 * k + 3] = y2[k][1];
+    [[gnu::always_inline]] void store(double* const* histories) const noexcept {
+        for (int l = 0; l < kLanes; ++l) {
+            double* h = histories[l];
+            for (int k = 0; k < N; ++k) {
+                h[2 * k + 2] = y1[k][l];
+                h[2 * k + 3] = y2[k][l];
+            }
+            h[0] = x1[l];
+            h[1] = x2[0][l];
         }
-        historyA[0] = x1[0];
-        historyB[0] = x1[1];
-        historyA[1] = x2[0][0];
-        historyB[1] = x2[0][1];
     }
 
     // Step t of a call over `frames` frames; `input` is frame t (used only while t < frames). In
     // `edge` steps (filling and draining) only the sections with a frame to process run.
-    [[gnu::always_inline]] void step(std::size_t t, std::size_t frames, bool edge, Double2 input) noexcept {
+    [[gnu::always_inline]] void step(std::size_t t, std::size_t frames, bool edge, const Vec& input) noexcept {
         // Descending k: section k reads section k-1's output of the previous step before it moves on.
         for (int k = N - 1; k >= 0; --k) {
             const auto lag = static_cast<std::size_t>(k);
             if (edge && !(lag <= t && t - lag < frames)) continue;
             const int previous = k > 0 ? k - 1 : 0;
-            const Double2 v = k == 0 ? input : y1[previous];
-            const Double2 v1 = k == 0 ? x1 : y2[previous];
+            const Vec v = k == 0 ? input : y1[previous];
+            const Vec v1 = k == 0 ? x1 : y2[previous];
             // The scalar `section` expression, lane-wise.
-            const Double2 y = (b0[k] * v + b1[k] * v1 + b2[k] * x2[k] - a2[k] * y2[k]) - a1[k] * y1[k];
+            const Vec y = (b0[k] * v + b1[k] * v1 + b2[k] * x2[k] - a2[k] * y2[k]) - a1[k] * y1[k];
             x2[k] = v1;
             if (k == 0) x1 = v;
             y2[k] = y1[k];
@@ -126,8 +134,11 @@ struct PairWavefront {
     [[gnu::always_inline]] static bool hasOutput(std::size_t t, std::size_t frames) noexcept {
         return t >= kLag && t - kLag < frames;
     }
-    [[gnu::always_inline]] Double2 output() const noexcept { return y1[N - 1]; }
+    [[gnu::always_inline]] const Vec& output() const noexcept { return y1[N - 1]; }
 };
+
+template <int N>
+using PairWavefront = Wavefront<N, Double2>;
 
 template <class In>
 [[gnu::always_inline]] inline Double2 loadPair(const In* a, const In* b, std::size_t i) noexcept {
@@ -140,7 +151,9 @@ template <int N, class In, class Out>
                                                Out* outputA, Out* outputB, std::size_t frames) noexcept {
     if (frames == 0) return;
     PairWavefront<N> cascade;
-    cascade.load(coefficients, historyA, historyB);
+    const BiquadCoefficients* const coefficientsPerLane[2] = {coefficients, coefficients};
+    double* const histories[2] = {historyA, historyB};
+    cascade.load(coefficientsPerLane, histories);
     auto step = [&](std::size_t t, bool edge) __attribute__((always_inline)) {
         cascade.step(t, frames, edge, t < frames ? loadPair(inputA, inputB, t) : Double2{});
         if (!edge || cascade.hasOutput(t, frames)) {
@@ -154,46 +167,80 @@ template <int N, class In, class Out>
     for (; t < fill; ++t) step(t, true);
     for (; t < frames; ++t) step(t, false);
     for (; t < frames + fill; ++t) step(t, true);
-    cascade.store(historyA, historyB);
+    cascade.store(histories);
 }
 
-// Two cascades F (NF sections) and S (NS sections) on the same input, each writing its own output,
-// in one wavefront loop: their recursions are independent, so they overlap (a Linkwitz-Riley split
-// runs its low-pass and high-pass this way). Outputs may be the input (each output frame is written
-// after the input frame it depends on was read) but not each other. Bits: as running each alone.
+// Two cascades F (NF sections) and S (NS <= NF sections) on the same input, each writing its own
+// output, in one wavefront loop: their recursions are independent, so they overlap (a
+// Linkwitz-Riley split runs its low-pass and high-pass this way). F's first NS sections and S run
+// side by side in four lanes (Double4: one AVX register, or two SSE2 registers with the same
+// operations); F's remaining sections follow as a two-lane wavefront fed by F's lanes. Outputs may
+// be the input (each output frame is written after the input frame it depends on was read) but not
+// each other. Bits: as running each alone (every lane computes the scalar `section` expression).
+typedef double Double4 __attribute__((vector_size(32)));
+
 template <int NF, int NS, class In, class Out>
 [[gnu::always_inline]] inline void twoCascadesPair(const BiquadCoefficients* first, const BiquadCoefficients* second,
                                                    double* firstHistoryA, double* firstHistoryB,
                                                    double* secondHistoryA, double* secondHistoryB,
                                                    const In* inputA, const In* inputB, Out* firstA, Out* firstB,
                                                    Out* secondA, Out* secondB, std::size_t frames) noexcept {
+    static_assert(NS >= 1 && NS <= NF);
+    constexpr int kTail = NF - NS;  // F's sections after the shared length
     if (frames == 0) return;
-    PairWavefront<NF> f;
-    PairWavefront<NS> s;
-    f.load(first, firstHistoryA, firstHistoryB);
-    s.load(second, secondHistoryA, secondHistoryB);
+    Wavefront<NS, Double4> both;
+    {
+        const BiquadCoefficients* const coefficients[4] = {first, first, second, second};
+        double* const histories[4] = {firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB};
+        both.load(coefficients, histories);
+    }
+    // F's tail: sections NS.. of F; its history starts at F's section NS - 1 output history.
+    constexpr int kTailSections = kTail > 0 ? kTail : 1;
+    PairWavefront<kTailSections> tail;
+    const BiquadCoefficients* const tailCoefficients[2] = {first + NS, first + NS};
+    double* const tailHistories[2] = {firstHistoryA + 2 * NS, firstHistoryB + 2 * NS};
+    if constexpr (kTail > 0) tail.load(tailCoefficients, tailHistories);
+
+    constexpr auto shared = static_cast<std::size_t>(NS);
     auto step = [&](std::size_t t, bool edge) __attribute__((always_inline)) {
-        const Double2 x = !edge || t < frames ? loadPair(inputA, inputB, t) : Double2{};
-        f.step(t, frames, edge, x);
-        s.step(t, frames, edge, x);
-        if (!edge || f.hasOutput(t, frames)) {
-            const Double2 y = f.output();
-            firstA[t - f.kLag] = static_cast<Out>(y[0]);
-            firstB[t - f.kLag] = static_cast<Out>(y[1]);
+        if constexpr (kTail > 0) {
+            // The tail runs NS frames behind, on F's output of the previous step (frame t - NS).
+            if (!edge || t >= shared) {
+                const Double4& y = both.output();
+                tail.step(t - shared, frames, edge, Double2{y[0], y[1]});
+            }
         }
-        if (!edge || s.hasOutput(t, frames)) {
-            const Double2 y = s.output();
-            secondA[t - s.kLag] = static_cast<Out>(y[0]);
-            secondB[t - s.kLag] = static_cast<Out>(y[1]);
+        Double2 x{};
+        if (!edge || t < frames) x = loadPair(inputA, inputB, t);
+        const Double4 input{x[0], x[1], x[0], x[1]};
+        both.step(t, frames, edge, input);
+        if (!edge || both.hasOutput(t, frames)) {
+            const Double4& y = both.output();
+            if constexpr (kTail == 0) {
+                firstA[t - both.kLag] = static_cast<Out>(y[0]);
+                firstB[t - both.kLag] = static_cast<Out>(y[1]);
+            }
+            secondA[t - both.kLag] = static_cast<Out>(y[2]);
+            secondB[t - both.kLag] = static_cast<Out>(y[3]);
+        }
+        if constexpr (kTail > 0) {
+            if (!edge || (t >= shared && tail.hasOutput(t - shared, frames))) {
+                const Double2 y = tail.output();
+                firstA[t - shared - tail.kLag] = static_cast<Out>(y[0]);
+                firstB[t - shared - tail.kLag] = static_cast<Out>(y[1]);
+            }
         }
     };
-    constexpr std::size_t fill = std::max(PairWavefront<NF>::kLag, PairWavefront<NS>::kLag);
+    constexpr auto fill = static_cast<std::size_t>(NF - 1);
     std::size_t t = 0;
     for (; t < fill; ++t) step(t, true);
     for (; t < frames; ++t) step(t, false);
     for (; t < frames + fill; ++t) step(t, true);
-    f.store(firstHistoryA, firstHistoryB);
-    s.store(secondHistoryA, secondHistoryB);
+    {
+        double* const histories[4] = {firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB};
+        both.store(histories);
+    }
+    if constexpr (kTail > 0) tail.store(tailHistories);
 }
 
 // Calls f(std::integral_constant<int, N>) for N = numSections in 1..kMaxSections.

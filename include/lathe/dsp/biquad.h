@@ -131,6 +131,10 @@ public:
     /// One sample of one channel (for callers that interleave their own work per sample).
     [[nodiscard]] double processSample(int channel, double input) noexcept;
 
+    /// processTwo's loops (the same code compiled for the baseline and for AVX2; internal).
+    static void processTwoKernels(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
+                                  ConstAudioBlock input, AudioBlock firstOutput, AudioBlock secondOutput) noexcept;
+
 private:
     static constexpr std::size_t kStateSize = BiquadFilter::kStateSize;
 
