@@ -72,11 +72,11 @@ struct Wavefront {
     static constexpr int kLanes = sizeof(Vec) / sizeof(double);
     static constexpr auto kLag = static_cast<std::size_t>(N - 1);  // frames the output trails the input
 
-    Vec b0[N]{}, b1[N]{}, b2[N]{}, a1[N]{}, a2[N]{};
+    Vec b0[N], b1[N], b2[N], a1[N], a2[N];
     // Per section k: x2 its input two frames back, y1, y2 its output history.
     // Its input one frame back is y2[k - 1] (when section k runs, section k-1 is one frame ahead), so
     // only section 0 keeps it (x1); fewer live registers, fewer spills.
-    Vec x1{}, x2[N]{}, y1[N]{}, y2[N]{};
+    Vec x1, x2[N], y1[N], y2[N];
 
     // out = the vector whose lane l is value(l).
     template <class F>
@@ -188,7 +188,7 @@ template <int NF, int NS, class In, class Out>
     static_assert(NS >= 1 && NS <= NF);
     constexpr int kTail = NF - NS;  // F's sections after the shared length
     if (frames == 0) return;
-    Wavefront<NS, Double4> both;
+    Wavefront<NS, Double4> both{};  // (zeroed first: GCC cannot follow the lane-wise loads of split vectors)
     {
         const BiquadCoefficients* const coefficients[4] = {first, first, second, second};
         double* const histories[4] = {firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB};
