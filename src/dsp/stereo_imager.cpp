@@ -152,8 +152,8 @@ double StereoImager::sideGain(double frequencyHz) const noexcept {
 }
 
 // Per block, in passes (the ones without a recursion vectorise). Glossary:
-//   side_         (L - R) / 2 of the input, then the FIR output: the widened side delayed by D
-//   left, right   after the dry delay: the input delayed by firLatency_ = D (dryL, dryR)
+//   side_         (L - R) / 2 of the input, then the FIR output: the widened side delayed by firLatency_
+//   left, right   after the dry delay: the input delayed by firLatency_ (dryL, dryR)
 //   mid_          (dryL + dryR) / 2;  widened_  the widened side (before the guard), double
 //   widenedPower_ the widened side's windowed power (guard side-chain), then the guard gain per frame
 //   allowedPower_ the side power the correlation floor allows
