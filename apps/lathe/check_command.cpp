@@ -1,4 +1,5 @@
-// `lathe check FILE [--target PRESET|LUFS] [--ceiling DBTP] [--reference REF] [--json] [--html REPORT.html]`:
+// `lathe check FILE [--target PRESET|LUFS] [--ceiling DBTP] [--reference REF] [--json] [--html REPORT.html]
+//  [--codec-full | --no-codecs]`:
 // is a master ready to release? Prints the verdict item by item (or JSON), optionally writes the
 // HTML report. Exit code 0 for PASS or WARN, 1 for FAIL, 2 when the file cannot be read (and for
 // usage errors: an unknown target, a report that cannot be written).
@@ -22,6 +23,8 @@ struct CheckArguments {
     std::string reference;
     bool json = false;
     std::string html;
+    bool codecFull = false;
+    bool noCodecs = false;
 };
 
 std::string duration(double seconds) {
@@ -63,6 +66,10 @@ void registerCheckCommand(CLI::App& app, CommandContext& context) {
     command->add_option("--reference", args->reference, "Reference track: compare the tonal balance with its spectrum");
     command->add_flag("--json", args->json, "Print the report as JSON");
     command->add_option("--html", args->html, "Write a self-contained HTML report");
+    command->add_flag("--codec-full", args->codecFull,
+                      "Codec preview of the whole file (default: files over 20 s are previewed in four 5 s excerpts: "
+                      "the loudest section and the highest peaks)");
+    command->add_flag("--no-codecs", args->noCodecs, "Skip the codec preview");
     command->callback([&context, args] {
         auto target = mastering::parseDeliveryTarget(args->target);
         if (!target) {
@@ -73,6 +80,8 @@ void registerCheckCommand(CLI::App& app, CommandContext& context) {
         options.target = target.value();
         options.ceilingDbtp = args->ceilingDbtp;
         if (!args->reference.empty()) options.reference = args->reference;
+        options.codecPreview = !args->noCodecs;
+        if (args->codecFull) options.codec.maxPreviewSeconds = 0.0;
         auto report = check::checkFile(args->file, options);
         if (!report) {
             context.exitCode = reportError(report.error().message, 2);

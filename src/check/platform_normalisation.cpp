@@ -23,18 +23,21 @@ std::array<StreamingPlatform, 7> makePlatforms() {
     // "Mastering for Streaming: Platform Loudness and Normalization Explained": Apple Music Sound
     // Check -16 LUFS; YouTube -14 LUFS (turns loud uploads down, never up: its "content loudness"
     // statistic is never positive); Tidal -14 LUFS; Amazon Music -14 LUFS; Deezer -15 LUFS.
-    // Apple publishes no boost rule: lathe ASSUMES Sound Check raises quiet tracks only as far as
-    // their peak stays below full scale (0 dBTP, no limiter). For Tidal, Amazon Music and Deezer
-    // lathe ASSUMES attenuation only (widely reported; not published as a rule).
+    // Apple's -16 LUFS: Production Expert, "Apple choose -16 LUFS loudness level for Apple Music"
+    // (after AES TD1008). Tidal: -14 LUFS (BS.1770-4), and it "does not raise the level of music
+    // whose loudness is less than -14 LUFS" (MeterPlugs, "Tidal adds loudness normalization",
+    // 2016, from Tidal's answers). Apple publishes no boost rule: lathe ASSUMES Sound Check raises
+    // quiet tracks only as far as their peak stays below full scale (0 dBTP, no limiter). For
+    // Amazon Music and Deezer lathe ASSUMES attenuation only (widely reported; not published).
     return {
         platform("Spotify", "normal", -14.0, BoostRule::truePeakLimited, -1.0,
                  "Spotify for Artists, Loudness normalization: -14 LUFS; boost leaves 1 dB true-peak headroom"),
         platform("Spotify", "loud", -11.0, BoostRule::limiter, -1.0,
                  "Spotify for Artists: Loud -11 LUFS regardless of true peak; limiter at -1 dB, 5 ms / 100 ms"),
         platform("Apple Music", "Sound Check", -16.0, BoostRule::truePeakLimited, 0.0,
-                 "Apple Sound Check -16 LUFS; boost limited to 0 dBTP (lathe's assumption)"),
+                 "Apple Sound Check -16 LUFS (Production Expert, after AES TD1008); boost limited to 0 dBTP (lathe's assumption)"),
         platform("YouTube", "", -14.0, BoostRule::attenuateOnly, 0.0, "YouTube -14 LUFS, turns down only"),
-        platform("Tidal", "", -14.0, BoostRule::attenuateOnly, 0.0, "Tidal -14 LUFS, turns down only (assumed)"),
+        platform("Tidal", "", -14.0, BoostRule::attenuateOnly, 0.0, "Tidal -14 LUFS (BS.1770-4); does not raise quieter tracks (MeterPlugs 2016, from Tidal)"),
         platform("Amazon Music", "", -14.0, BoostRule::attenuateOnly, 0.0,
                  "Amazon Music -14 LUFS, turns down only (assumed)"),
         platform("Deezer", "", -15.0, BoostRule::attenuateOnly, 0.0, "Deezer -15 LUFS, turns down only (assumed)"),

@@ -1,5 +1,7 @@
 #include "lathe/check/verdict_rules.h"
 
+#include "lathe/mastering/tonal_balance.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
@@ -139,23 +141,12 @@ void dynamicsRules(const CheckReport& r, Items& items) {
     }
 }
 
-std::optional<double> meanDeviation(const CheckReport& r, double loHz, double hiHz) {
-    double sum = 0.0;
-    int n = 0;
-    for (std::size_t b = 0; b < kTranslationBands; ++b) {
-        const double f = analysis::kThirdOctaveCentresHz[b];
-        if (f < loHz || f > hiHz || !r.balanceDeviationDb[b]) continue;
-        sum += *r.balanceDeviationDb[b];
-        ++n;
-    }
-    if (n == 0) return std::nullopt;
-    return sum / n;
-}
-
-void tonalRule(const CheckReport& r, Items& items, const char* id, double loHz, double hiHz, const char* tooMuch,
-               const char* tooLittle) {
+void tonalRule(const CheckReport& r, Items& items, const char* id, const mastering::TonalRegion& region) {
     constexpr double kWarnDb = 4.0, kFailDb = 10.0;
-    const auto deviation = meanDeviation(r, loHz, hiHz);
+    const double loHz = region.loHz, hiHz = region.hiHz;
+    const char* tooMuch = region.tooMuch;
+    const char* tooLittle = region.tooLittle;
+    const auto deviation = mastering::regionMeanDb(r.balanceDeviationDb, region);
     const std::string range = format("%.0f Hz - %.1f kHz", loHz, hiHz / 1000.0);
     const std::string threshold = format("+-%.0f dB vs %s (FAIL +-%.0f dB)", kWarnDb, r.balanceReference.c_str(), kFailDb);
     if (!deviation) {
@@ -301,6 +292,9 @@ void codecRules(const CheckReport& r, Items& items) {
                             static_cast<long long>(c.clippedSamples), static_cast<long long>(c.interSampleOvers),
                             c.decodedTruePeakDbtp,
                             std::floor((c.inputTruePeakDbtp - c.decodedTruePeakDbtp - 0.1) * 10.0) / 10.0);
+        if (!r.codecs->wholeFile)
+            reason += format(" (%zu excerpts, %.0f s: loudest section and highest peaks; --codec-full previews the whole file)",
+                             r.codecs->excerpts.size(), r.codecs->previewedSeconds);
         items.add("codec-" + c.id, "codec", clean ? Severity::pass : Severity::warn, c.decodedTruePeakDbtp, "dBTP",
                   format("%.2f dBTP", c.decodedTruePeakDbtp), "<= 0 dBTP, no clipped samples after decoding",
                   c.label + ": " + reason);
@@ -318,9 +312,9 @@ Verdict evaluateVerdict(const CheckReport& report) {
     const bool programme = report.analysis.integratedLufs.has_value();
     if (programme) {
         dynamicsRules(report, items);
-        tonalRule(report, items, "tonal-low", 63.0, 250.0, "boomy", "thin");
-        tonalRule(report, items, "tonal-high", 5000.0, 12500.0, "bright", "dark");
-        tonalRule(report, items, "tonal-harsh", 2000.0, 5000.0, "harsh", nullptr);
+        tonalRule(report, items, "tonal-low", mastering::kLowEndRegion);
+        tonalRule(report, items, "tonal-high", mastering::kHighRegion);
+        tonalRule(report, items, "tonal-harsh", mastering::kPresenceRegion);
         stereoRules(report, items);
     } else {
         for (const auto& [id, category] : {std::pair{"plr", "dynamics"}, {"psr", "dynamics"}, {"dr", "dynamics"},

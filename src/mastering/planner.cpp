@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "lathe/dsp/biquad_design.h"
 #include "lathe/mastering/plan.h"
 #include "util/text.h"
 #include "lathe/mastering/tonal_balance.h"
@@ -11,70 +12,200 @@
 namespace lathe::mastering {
 namespace {
 
-// Mean of the deviation over bands whose centres lie in [loHz, hiHz].
-std::optional<double> regionMean(const std::array<std::optional<double>, kBands>& deviation, double loHz, double hiHz) {
-    double sum = 0.0;
-    int count = 0;
-    for (std::size_t b = 0; b < kBands; ++b) {
-        const double f = analysis::kThirdOctaveCentresHz[b];
-        if (f >= loHz && f <= hiHz && deviation[b]) sum += *deviation[b], ++count;
-    }
-    if (count == 0) return std::nullopt;
-    return sum / count;
-}
-
-// Fraction of a measured tonal deviation that the automatic EQ corrects: broad, partial moves.
+// Fraction of a measured tonal deviation that the automatic EQ corrects: broad, partial moves. Beyond
+// kFullCorrectionBeyondDb the excess is corrected fully, so a badly unbalanced region lands within
+// about that distance of the target (`lathe check` warns at 4 dB) where the guardrail allows.
 constexpr double kTonalCorrectionFraction = 0.6;
+constexpr double kFullCorrectionBeyondDb = 3.0;
+
+double wantedCorrectionDb(double deviationDb) {
+    const double excess = std::max(0.0, std::abs(deviationDb) - kFullCorrectionBeyondDb);
+    return -(kTonalCorrectionFraction * deviationDb + (1.0 - kTonalCorrectionFraction) * std::copysign(excess, deviationDb));
+}
 constexpr double kSmallestEqMoveDb = 0.3;
 
-struct TonalRegion {
-    const char* name;
-    double loHz, hiHz;
+// The automatic EQ: five broad filters, each reported against the region it mostly acts on. The
+// bass bell lets the fit cut (or fill) a bump at 50-125 Hz without thinning the sub-bass the way a
+// shelf would; the shelf is also what "more low end" adjusts.
+inline constexpr TonalRegion kBassRegion{"bass", 50.0, 125.0, "boomy", "thin"};
+struct BroadFilter {
+    const TonalRegion& region;
     EqShape shape;
     double frequencyHz, q;
     double IntentAdjustments::*intentDb;
 };
+constexpr BroadFilter kBroadFilters[] = {
+    {kLowEndRegion, EqShape::LowShelf, 100.0, 0.7, &IntentAdjustments::lowShelfDb},
+    {kBassRegion, EqShape::Bell, 80.0, 0.9, nullptr},
+    {kLowMidRegion, EqShape::Bell, 250.0, 0.9, &IntentAdjustments::lowMidDb},
+    {kPresenceRegion, EqShape::Bell, 3150.0, 0.9, &IntentAdjustments::presenceDb},
+    {kHighRegion, EqShape::HighShelf, 8000.0, 0.7, &IntentAdjustments::airDb},
+};
+constexpr std::size_t kFilters = std::size(kBroadFilters);
+
+// Magnitude (dB) of a broad filter at `gainDb`, from its analogue prototype (the matched digital
+// design follows it to within 0.05 dB across the audio band, see biquad_design.h).
+double filterResponseDb(const BroadFilter& filter, double gainDb, double frequencyHz) {
+    dsp::AnalogCascade prototype;
+    prototype.append(filter.shape == EqShape::LowShelf    ? dsp::analogLowShelf(filter.frequencyHz, gainDb, filter.q)
+                     : filter.shape == EqShape::HighShelf ? dsp::analogHighShelf(filter.frequencyHz, gainDb, filter.q)
+                                                          : dsp::analogBell(filter.frequencyHz, gainDb, filter.q));
+    return prototype.magnitudeDb(frequencyHz);
+}
+
+// Gains of the broad filters whose summed response best matches `wantedDb` per band: least squares
+// over kFitLowHz - kFitHighHz, ridge-regularised (small, broad moves are preferred; overlapping filters
+// do not fight) and bounded to +-kMaxEqMoveDb by an active set (a filter that would pass the bound
+// is held there and the others are fitted again). The deviation is relative (aligned on the
+// 100 Hz - 4 kHz mean) and loudness is normalised afterwards, so the fit has a free overall
+// offset. A filter's dB response is nearly proportional to its gain; two Gauss-Newton refinements
+// remove the rest.
+// The fit spans 50 Hz - 16 kHz: below 50 Hz the sub-bass is left alone (boosting it to fill a
+// steep roll-off wastes headroom; rumble gets the high-pass below).
+constexpr double kFitLowHz = 50.0, kFitHighHz = 16000.0;
+
+struct BroadFit {
+    std::array<double, kFilters> gainsDb{};
+    std::array<bool, kFilters> capped{};  // held at the EQ guardrail
+};
+
+BroadFit fitBroadFilters(const std::array<std::optional<double>, kBands>& wantedDb) {
+    constexpr double kRidge = 0.5;
+    constexpr std::size_t kUnknowns = kFilters + 1;  // the filters' gains and the offset
+    std::array<double, kUnknowns> x{};
+    std::array<bool, kFilters> held{};
+    for (int pass = 0; pass < 3 + int(kFilters); ++pass) {
+        double normal[kUnknowns][kUnknowns] = {};
+        double rhs[kUnknowns] = {};
+        int bands = 0;
+        for (std::size_t b = 0; b < kBands; ++b) {
+            const double f = analysis::kThirdOctaveCentresHz[b];
+            if (!wantedDb[b] || f < kFitLowHz || f > kFitHighHz) continue;
+            ++bands;
+            double slope[kUnknowns], current = x[kFilters];
+            for (std::size_t i = 0; i < kFilters; ++i) {
+                const double g = std::abs(x[i]) > 0.1 ? x[i] : 1.0;
+                slope[i] = held[i] ? 0.0 : filterResponseDb(kBroadFilters[i], g, f) / g;  // dB per dB of gain
+                current += x[i] == 0.0 ? 0.0 : filterResponseDb(kBroadFilters[i], x[i], f);
+            }
+            slope[kFilters] = 1.0;
+            const double residual = *wantedDb[b] - current;
+            for (std::size_t i = 0; i < kUnknowns; ++i) {
+                rhs[i] += slope[i] * residual;
+                for (std::size_t j = 0; j < kUnknowns; ++j) normal[i][j] += slope[i] * slope[j];
+            }
+        }
+        if (bands < 3) return {};
+        for (std::size_t i = 0; i < kFilters; ++i) {
+            normal[i][i] += held[i] ? 1.0 : kRidge;  // a held filter's row solves to step 0
+            rhs[i] -= held[i] ? 0.0 : kRidge * x[i];
+        }
+        // Gaussian elimination with partial pivoting on the small normal equations.
+        for (std::size_t c = 0; c < kUnknowns; ++c) {
+            std::size_t pivot = c;
+            for (std::size_t r = c + 1; r < kUnknowns; ++r)
+                if (std::abs(normal[r][c]) > std::abs(normal[pivot][c])) pivot = r;
+            std::swap(normal[c], normal[pivot]);
+            std::swap(rhs[c], rhs[pivot]);
+            for (std::size_t r = c + 1; r < kUnknowns; ++r) {
+                const double factor = normal[r][c] / normal[c][c];
+                for (std::size_t k = c; k < kUnknowns; ++k) normal[r][k] -= factor * normal[c][k];
+                rhs[r] -= factor * rhs[c];
+            }
+        }
+        double step[kUnknowns];
+        for (std::size_t c = kUnknowns; c-- > 0;) {
+            double sum = rhs[c];
+            for (std::size_t k = c + 1; k < kUnknowns; ++k) sum -= normal[c][k] * step[k];
+            step[c] = sum / normal[c][c];
+        }
+        for (std::size_t i = 0; i < kUnknowns; ++i) x[i] += step[i];
+        // Hold the filter furthest past the bound at the bound.
+        std::size_t worst = kFilters;
+        for (std::size_t i = 0; i < kFilters; ++i)
+            if (!held[i] && std::abs(x[i]) > kMaxEqMoveDb && (worst == kFilters || std::abs(x[i]) > std::abs(x[worst])))
+                worst = i;
+        if (worst < kFilters) {
+            x[worst] = std::copysign(kMaxEqMoveDb, x[worst]);
+            held[worst] = true;
+        }
+    }
+    BroadFit fit;
+    for (std::size_t i = 0; i < kFilters; ++i) {
+        fit.gainsDb[i] = std::clamp(x[i], -kMaxEqMoveDb, kMaxEqMoveDb);
+        fit.capped[i] = held[i] || fit.gainsDb[i] != x[i];
+    }
+    return fit;
+}
 
 void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
     const auto deviation = balanceDeviationDb(mix.thirdOctaveMidDb);
-    static constexpr TonalRegion kRegions[] = {
-        {"low end", 40.0, 100.0, EqShape::LowShelf, 100.0, 0.7, &IntentAdjustments::lowShelfDb},
-        {"low mids", 200.0, 400.0, EqShape::Bell, 250.0, 0.9, &IntentAdjustments::lowMidDb},
-        {"presence", 2000.0, 5000.0, EqShape::Bell, 3150.0, 0.9, &IntentAdjustments::presenceDb},
-        {"air", 8000.0, 16000.0, EqShape::HighShelf, 8000.0, 0.7, &IntentAdjustments::airDb},
-    };
-    for (const auto& region : kRegions) {
-        const auto measured = regionMean(deviation, region.loHz, region.hiHz);
-        const double intentDb = request.intent.adjustments.*region.intentDb;
-        const double automaticDb = measured ? -kTonalCorrectionFraction * *measured : 0.0;
+    std::array<std::optional<double>, kBands> wanted{};
+    for (std::size_t b = 0; b < kBands; ++b)
+        if (deviation[b]) wanted[b] = wantedCorrectionDb(*deviation[b]);
+    const auto fitted = fitBroadFilters(wanted);
+    for (std::size_t i = 0; i < kFilters; ++i) {
+        const BroadFilter& filter = kBroadFilters[i];
+        const TonalRegion& region = filter.region;
+        const auto measured = regionMeanDb(deviation, region);
+        const double intentDb = filter.intentDb ? request.intent.adjustments.*filter.intentDb : 0.0;
+        const double automaticDb = measured ? fitted.gainsDb[i] : 0.0;
         const double wantedDb = (automaticDb + intentDb) * request.amount;
         const double gainDb = std::clamp(wantedDb, -kMaxEqMoveDb, kMaxEqMoveDb);
+        const std::string where = formatText("%s (%.0f-%.0f Hz)", region.name, region.loHz, region.hiHz);
         if (std::abs(gainDb) < kSmallestEqMoveDb) {
             if (measured)
                 plan.decisions.push_back({"eq", formatText("%s: no move", region.name),
-                                          formatText("%s %.1f dB from the target balance: within %.1f dB after scaling",
-                                                 region.name, *measured, kSmallestEqMoveDb)});
+                                          formatText("%s %+.1f dB from the target balance: the fitted correction is "
+                                                     "under %.1f dB after scaling",
+                                                     where.c_str(), *measured, kSmallestEqMoveDb)});
             continue;
         }
         EqMove move;
-        move.shape = region.shape;
-        move.frequencyHz = region.frequencyHz;
-        move.q = region.q;
+        move.shape = filter.shape;
+        move.frequencyHz = filter.frequencyHz;
+        move.q = filter.q;
         move.gainDb = gainDb;
-        std::string why = measured ? formatText("%s %.1f dB %s the target balance (corrected %.0f %%)", region.name,
-                                            std::abs(*measured), *measured > 0 ? "above" : "below",
-                                            kTonalCorrectionFraction * 100.0)
-                                   : formatText("%s not measurable", region.name);
+        std::string why;
+        if (measured) {
+            const bool over = *measured > 0.0;
+            const char* symptom = over ? region.tooMuch : region.tooLittle;
+            why = formatText("%s %.1f dB %s the target balance%s%s; broad filters fitted to %.0f %% of the "
+                             "deviation across 50 Hz-16 kHz (all of it beyond %.0f dB)",
+                             where.c_str(), std::abs(*measured), over ? "above" : "below", symptom ? ": " : "",
+                             symptom ? symptom : "", kTonalCorrectionFraction * 100.0, kFullCorrectionBeyondDb);
+        } else {
+            why = formatText("%s not measurable", where.c_str());
+        }
         if (intentDb != 0.0) why += formatText("; intent %+.1f dB", intentDb);
         if (request.amount < 1.0) why += formatText("; amount %.0f %%", request.amount * 100.0);
-        if (gainDb != wantedDb) why += formatText("; capped at %+.0f dB (EQ guardrail)", gainDb > 0 ? kMaxEqMoveDb : -kMaxEqMoveDb);
+        if (gainDb != wantedDb || fitted.capped[i])
+            why += formatText("; capped at %+.0f dB (EQ guardrail)", gainDb > 0 ? kMaxEqMoveDb : -kMaxEqMoveDb);
         move.reason = why;
         const char* shapeName = move.shape == EqShape::LowShelf ? "low shelf" : move.shape == EqShape::HighShelf ? "high shelf" : "bell";
         plan.decisions.push_back({"eq", formatText("%s %+.1f dB at %.0f Hz", shapeName, move.gainDb, move.frequencyHz), why});
         plan.eq.push_back(std::move(move));
     }
+    // The filters overlap: say what they do together.
+    if (plan.eq.size() > 1) {
+        double cutDb = 0.0, cutHz = 0.0, boostDb = 0.0, boostHz = 0.0;
+        for (double f : analysis::kThirdOctaveCentresHz) {
+            double total = 0.0;
+            for (const auto& move : plan.eq)
+                for (const auto& filter : kBroadFilters)
+                    if (filter.shape == move.shape && filter.frequencyHz == move.frequencyHz)
+                        total += filterResponseDb(filter, move.gainDb, f);
+            if (total < cutDb) cutDb = total, cutHz = f;
+            if (total > boostDb) boostDb = total, boostHz = f;
+        }
+        std::string together;
+        if (cutDb < 0.0) together = formatText("%+.1f dB at %.0f Hz", cutDb, cutHz);
+        if (boostDb > 0.0) together += formatText("%s%+.1f dB at %.0f Hz", together.empty() ? "" : ", ", boostDb, boostHz);
+        plan.decisions.push_back({"eq", "together: " + together,
+                                  "combined response of the EQ moves at the 1/3-octave centres (largest cut and boost)"});
+    }
     // Rumble: energy far above the target below 30 Hz gets a gentle high-pass.
-    if (const auto rumble = regionMean(deviation, 20.0, 25.0); rumble && *rumble > 6.0 && request.amount > 0.0) {
+    if (const auto rumble = regionMeanDb(deviation, 20.0, 25.0); rumble && *rumble > 6.0 && request.amount > 0.0) {
         EqMove highPass{EqShape::HighPass, 25.0, 0.0, 0.707,
                         formatText("sub-sonic energy %.1f dB above the target balance below 30 Hz", *rumble)};
         plan.decisions.push_back({"eq", "high-pass 25 Hz (12 dB/oct)", highPass.reason});

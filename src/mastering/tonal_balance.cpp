@@ -49,6 +49,17 @@ std::array<std::optional<double>, kBands> balanceDeviationDb(const std::vector<s
     return deviation;
 }
 
+std::optional<double> regionMeanDb(const std::array<std::optional<double>, kBands>& deviation, double loHz, double hiHz) {
+    double sum = 0.0;
+    int count = 0;
+    for (std::size_t b = 0; b < kBands; ++b) {
+        const double f = analysis::kThirdOctaveCentresHz[b];
+        if (f >= loHz && f <= hiHz && deviation[b]) sum += *deviation[b], ++count;
+    }
+    if (count == 0) return std::nullopt;
+    return sum / count;
+}
+
 std::optional<double> bandSlopeDbPerOctave(const std::vector<std::optional<double>>& bandsDb, double loHz, double hiHz) {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int n = 0;

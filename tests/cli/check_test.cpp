@@ -224,3 +224,28 @@ TEST(CheckCli, ReferenceTrackIsTheBalanceTarget) {
 }
 
 }  // namespace
+
+// The clean master is 20 s: previewed whole by default. A 30 s file is previewed in excerpts, and
+// the codec items say so; --codec-full previews all of it; --no-codecs skips the preview.
+TEST(CheckCli, CodecPreviewIsExcerptedForLongFilesUnlessAskedForTheWholeFile) {
+    test::TempDir dir;
+    AudioBuffer longMaster = test::balancedDemoMix(kRate, 30.0);
+    test::makeMaster(longMaster, kRate, -14.0, -1.5);
+    const auto file = writeWav(dir, "long.wav", longMaster);
+
+    const auto excerpted = parse(test::runLathe(dir, "check --json " + arg(file)).out);
+    ASSERT_TRUE(excerpted.at("codecs").is_object());
+    EXPECT_FALSE(excerpted.at("codecs").at("whole_file").get<bool>());
+    EXPECT_LT(excerpted.at("codecs").at("previewed_s").get<double>(), 29.0);
+    const auto* mp3 = item(excerpted, "codec-mp3-128");
+    ASSERT_NE(mp3, nullptr);
+    EXPECT_NE(mp3->at("reason").get<std::string>().find("--codec-full"), std::string::npos) << *mp3;
+
+    const auto whole = parse(test::runLathe(dir, "check --json --codec-full " + arg(file)).out);
+    EXPECT_TRUE(whole.at("codecs").at("whole_file").get<bool>());
+    EXPECT_NEAR(whole.at("codecs").at("previewed_s").get<double>(), 30.0, 0.01);
+
+    const auto none = parse(test::runLathe(dir, "check --json --no-codecs " + arg(file)).out);
+    EXPECT_TRUE(none.at("codecs").is_null());
+    EXPECT_EQ(severityOf(none, "codec-mp3-128"), "missing");
+}

@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "lathe/audio_file.h"
+#include "lathe/check/check.h"
 #include "lathe/check/truncation_detector.h"
 #include "lathe/mastering/report.h"
 #include "lathe/synth/demo_mix.h"
@@ -215,4 +216,29 @@ TEST(Master, ReportJsonHasTheSchemaKeys) {
     EXPECT_TRUE(json["before"].contains("integrated_lufs"));
     EXPECT_TRUE(json["after"]["true_peak_dbtp"].is_number());
     for (const auto& d : json["decisions"]) EXPECT_FALSE(d["reason"].get<std::string>().empty());
+}
+
+// The planner and `lathe check` share the tonal regions: the demo mix (boomy by design: about
+// +7 dB in 63-250 Hz) is judged boomy before, and its master passes every tonal item of check.
+TEST(Master, TheMasterPassesTheTonalItemsCheckJudgedTheMixOn) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir, 20.0);
+    const auto severityOf = [](const check::CheckReport& report, const std::string& id) {
+        for (const auto& item : report.verdict.items)
+            if (item.id == id) return item.severity;
+        ADD_FAILURE() << "no item " << id;
+        return check::Severity::fail;
+    };
+    check::CheckOptions options;
+    options.codecPreview = false;
+    const auto before = check::checkFile(in, options);
+    ASSERT_TRUE(before.ok()) << before.error().message;
+    EXPECT_NE(severityOf(before.value(), "tonal-low"), check::Severity::pass);
+
+    const auto report = masterFile(requestFor(in, dir / "master.wav", "streaming"));
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    const auto after = check::checkFile(dir / "master.wav", options);
+    ASSERT_TRUE(after.ok()) << after.error().message;
+    for (const char* id : {"tonal-low", "tonal-high", "tonal-harsh"})
+        EXPECT_EQ(severityOf(after.value(), id), check::Severity::pass) << id;
 }

@@ -30,6 +30,27 @@ std::array<std::optional<double>, kBands> balanceDeviationDb(const std::vector<s
 std::array<std::optional<double>, kBands> balanceDeviationDb(const std::vector<std::optional<double>>& bandsDb,
                                                              const std::vector<std::optional<double>>& targetBandsDb);
 
+// The named frequency regions of the balance, one definition for the planner's reasons and
+// `lathe check`'s tonal items (check judges low end, presence and highs; the planner also reports
+// low mids). Positive deviation = too much: `tooMuch` / `tooLittle` name the symptom.
+struct TonalRegion {
+    const char* name;
+    double loHz, hiHz;
+    const char* tooMuch;
+    const char* tooLittle;  // nullptr: only too much is a fault (harshness)
+};
+inline constexpr TonalRegion kLowEndRegion{"low end", 63.0, 250.0, "boomy", "thin"};
+inline constexpr TonalRegion kLowMidRegion{"low mids", 200.0, 400.0, "muddy", "hollow"};
+inline constexpr TonalRegion kPresenceRegion{"presence", 2000.0, 5000.0, "harsh", nullptr};
+inline constexpr TonalRegion kHighRegion{"highs", 5000.0, 12500.0, "bright", "dark"};
+
+// Mean deviation over the bands whose centres lie in [loHz, hiHz]; nullopt if none is defined.
+std::optional<double> regionMeanDb(const std::array<std::optional<double>, kBands>& deviation, double loHz, double hiHz);
+inline std::optional<double> regionMeanDb(const std::array<std::optional<double>, kBands>& deviation,
+                                          const TonalRegion& region) {
+    return regionMeanDb(deviation, region.loHz, region.hiHz);
+}
+
 // Least-squares slope (dB per octave) of band levels over [loHz, hiHz]; nullopt if < 3 bands.
 std::optional<double> bandSlopeDbPerOctave(const std::vector<std::optional<double>>& bandsDb, double loHz, double hiHz);
 
