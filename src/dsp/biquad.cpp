@@ -200,12 +200,13 @@ void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first, Multi
                     first.coefficients_.sections.data(), second.coefficients_.sections.data(), first.state_[a].data(),
                     first.state_[a + 1].data(), second.state_[a].data(), second.state_[a + 1].data(),
                     input.channelData(c), input.channelData(c + 1), firstOutput.channelData(c),
-                    firstOutput.channelData(c + 1), secondOutput.channelData(c), secondOutput.channelData(c + 1), frames);
+                    firstOutput.channelData(c + 1), secondOutput.channelData(c), secondOutput.channelData(c + 1),
+                    frames);
             }
             if (c < channels) {
                 const auto a = static_cast<std::size_t>(c);
-                kernels::cascadeMono<NF>(first.coefficients_.sections.data(), first.state_[a].data(), input.channelData(c),
-                                         firstOutput.channelData(c), frames);
+                kernels::cascadeMono<NF>(first.coefficients_.sections.data(), first.state_[a].data(),
+                                         input.channelData(c), firstOutput.channelData(c), frames);
                 kernels::cascadeMono<NS>(second.coefficients_.sections.data(), second.state_[a].data(),
                                          input.channelData(c), secondOutput.channelData(c), frames);
             }

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cassert>
 #include <cfloat>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <string>
+#include <type_traits>
 
 #include "dsp/fast_log_exp.h"
 #include "dsp/vector_clones.h"
@@ -409,7 +410,8 @@ void Compressor::analyse(AudioBlock block) noexcept {
     // 1. Side-chain signals: the channels themselves (linked; read in place unless filtered) or mid
     // and side, then the high-pass.
     if (numPaths_ == 1 && !sidechainFiltered_) {
-        for (int c = 0; c < block.numChannels(); ++c) sidechainData_[static_cast<std::size_t>(c)] = block.channelData(c);
+        for (int c = 0; c < block.numChannels(); ++c)
+            sidechainData_[static_cast<std::size_t>(c)] = block.channelData(c);
     } else {
         for (std::size_t c = 0; c < sidechain_.size(); ++c) sidechainData_[c] = sidechain_[c].data();
         if (numPaths_ == 1) {

@@ -44,7 +44,8 @@ inline constexpr double kTwo52 = 4503599627370496.0;       // 2^52
 inline constexpr double kRoundShift = 1.5 * kTwo52;        // y + 1.5 2^52 rounds y to an integer
 // ln 2 split so that k * kLn2High is exact for |k| < 2^20: the top 21 bits of ln 2's mantissa, then
 // the next 53 (from the long-double constant, so that k ln2 is good to far below an ulp of r).
-inline constexpr double kLn2High = std::bit_cast<double>(std::bit_cast<std::uint64_t>(std::numbers::ln2) & ~0xffffffffull);
+inline constexpr double kLn2High =
+    std::bit_cast<double>(std::bit_cast<std::uint64_t>(std::numbers::ln2) & ~0xffffffffull);
 inline constexpr double kLn2Low = static_cast<double>(std::numbers::ln2_v<long double> - kLn2High);
 inline constexpr double kExpLimit = 700.0;
 

@@ -1,11 +1,12 @@
 #include "dsp/fft_convolver.h"
-#include "dsp/vector_clones.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <mutex>
 #include <string>
+
+#include "dsp/vector_clones.h"
 
 namespace lathe::dsp {
 
@@ -171,7 +172,8 @@ void FftConvolver::completeBlock() noexcept {
     ++blockIndex_;
 }
 
-LATHE_VECTOR_CLONES void FftConvolver::run(ConstAudioBlock input, const AudioBlock* outputs, const int* kernelIndices, int count) noexcept {
+LATHE_VECTOR_CLONES void FftConvolver::run(ConstAudioBlock input, const AudioBlock* outputs, const int* kernelIndices,
+                                           int count) noexcept {
     const std::size_t b = partition_;
     const std::size_t frames = input.numFrames();
     for (std::size_t done = 0; done < frames;) {

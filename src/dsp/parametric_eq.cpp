@@ -48,8 +48,8 @@ BiquadCascade stepBetween(const BiquadCascade& a, const BiquadCascade& b) noexce
 
 // Static cascade on planar channels (input and output may be the same), channel pairs side by side.
 template <class In, class Out>
-[[gnu::always_inline]] inline void runStatic(const BiquadCascade& cascade, const In* const* input, Out* const* output, double* const* histories,
-               int channels, std::size_t frames) noexcept {
+[[gnu::always_inline]] inline void runStatic(const BiquadCascade& cascade, const In* const* input, Out* const* output,
+                                             double* const* histories, int channels, std::size_t frames) noexcept {
     kernels::dispatch(cascade.numSections, [&](auto n) __attribute__((always_inline)) {
         constexpr int N = decltype(n)::value;
         const BiquadCoefficients* c = cascade.sections.data();

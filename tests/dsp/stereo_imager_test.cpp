@@ -308,7 +308,8 @@ AudioBuffer perSampleGuardedWidth(const StereoImager::Params& p, const AudioBuff
 TEST(StereoImager, BlockPassesMatchPerSampleGuardModelBitExact) {
     const double rate = 44100;
     AudioBuffer input = correlatedNoise(rate, 2.0, 0.2, 5);
-    for (std::size_t i = std::size_t(0.8 * rate); i < std::size_t(1.1 * rate); ++i) input.channel(1)[i] = input.channel(0)[i];
+    for (std::size_t i = std::size_t(0.8 * rate); i < std::size_t(1.1 * rate); ++i)
+        input.channel(1)[i] = input.channel(0)[i];  // a mono passage
     for (float floor : {0.0f, 0.5f}) {
         StereoImager::Params p;
         p.widthPercent.fill(180.0f);
