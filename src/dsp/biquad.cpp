@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "dsp/biquad_kernels.h"
+#include "dsp/vector_clones.h"
 
 namespace lathe::dsp {
 
@@ -124,7 +125,7 @@ void MultichannelBiquadFilter::reset() noexcept {
 
 void MultichannelBiquadFilter::process(AudioBlock block) noexcept { process(ConstAudioBlock(block), block); }
 
-void MultichannelBiquadFilter::process(ConstAudioBlock input, AudioBlock output) noexcept {
+LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input, AudioBlock output) noexcept {
     assert(input.numFrames() == output.numFrames());
     assert(input.numChannels() >= numChannels_ && output.numChannels() >= numChannels_);
     const std::size_t frames = input.numFrames();
@@ -134,7 +135,7 @@ void MultichannelBiquadFilter::process(ConstAudioBlock input, AudioBlock output)
                 std::copy_n(input.channelData(c), frames, output.channelData(c));
         return;
     }
-    kernels::dispatch(coefficients_.numSections, [&](auto n) {
+    kernels::dispatch(coefficients_.numSections, [&](auto n) __attribute__((always_inline)) {
         constexpr int N = decltype(n)::value;
         const BiquadCoefficients* c = coefficients_.sections.data();
         int channel = 0;
@@ -147,6 +148,75 @@ void MultichannelBiquadFilter::process(ConstAudioBlock input, AudioBlock output)
         if (channel < numChannels_)
             kernels::cascadeMono<N>(c, state_[static_cast<std::size_t>(channel)].data(), input.channelData(channel),
                                     output.channelData(channel), frames);
+    });
+}
+
+#if LATHE_HAVE_AVX2_DISPATCH
+namespace {
+// processTwo compiled for AVX2 (its four-lane vectors are then single registers).
+LATHE_TARGET_AVX2 void processTwoAvx2(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
+                                      ConstAudioBlock input, AudioBlock firstOutput, AudioBlock secondOutput) noexcept {
+    MultichannelBiquadFilter::processTwoKernels(first, second, input, firstOutput, secondOutput);
+}
+}  // namespace
+#endif
+
+void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
+                                          ConstAudioBlock input, AudioBlock firstOutput,
+                                          AudioBlock secondOutput) noexcept {
+#if LATHE_HAVE_AVX2_DISPATCH
+    if (cpuHasAvx2()) {
+        processTwoAvx2(first, second, input, firstOutput, secondOutput);
+        return;
+    }
+#endif
+    processTwoKernels(first, second, input, firstOutput, secondOutput);
+}
+
+[[gnu::always_inline]] inline void MultichannelBiquadFilter::processTwoKernels(MultichannelBiquadFilter& first,
+                                                                               MultichannelBiquadFilter& second,
+                                                                               ConstAudioBlock input,
+                                                                               AudioBlock firstOutput,
+                                                                               AudioBlock secondOutput) noexcept {
+    assert(first.numChannels_ == second.numChannels_);
+    const int channels = first.numChannels_;
+    const std::size_t frames = input.numFrames();
+    const int nf = first.coefficients_.numSections, ns = second.coefficients_.numSections;
+    // One loop for both where the kernel exists (a second cascade of 1 or 2 sections, no longer than
+    // the first: the Linkwitz-Riley split); else one after the other.
+    if (channels < 2 || ns < 1 || ns > 2 || nf < ns) {
+        first.process(input, firstOutput);
+        second.process(input, secondOutput);
+        return;
+    }
+    kernels::dispatch(nf, [&](auto f) __attribute__((always_inline)) {
+        constexpr int NF = decltype(f)::value;
+        auto run = [&](auto s) __attribute__((always_inline)) {
+            constexpr int NS = decltype(s)::value;
+            int c = 0;
+            for (; c + 1 < channels; c += 2) {
+                const auto a = static_cast<std::size_t>(c);
+                kernels::twoCascadesPair<NF, NS>(
+                    first.coefficients_.sections.data(), second.coefficients_.sections.data(), first.state_[a].data(),
+                    first.state_[a + 1].data(), second.state_[a].data(), second.state_[a + 1].data(),
+                    input.channelData(c), input.channelData(c + 1), firstOutput.channelData(c),
+                    firstOutput.channelData(c + 1), secondOutput.channelData(c), secondOutput.channelData(c + 1),
+                    frames);
+            }
+            if (c < channels) {
+                const auto a = static_cast<std::size_t>(c);
+                kernels::cascadeMono<NF>(first.coefficients_.sections.data(), first.state_[a].data(),
+                                         input.channelData(c), firstOutput.channelData(c), frames);
+                kernels::cascadeMono<NS>(second.coefficients_.sections.data(), second.state_[a].data(),
+                                         input.channelData(c), secondOutput.channelData(c), frames);
+            }
+        };
+        if constexpr (NF >= 2) {
+            if (ns == 2) run(std::integral_constant<int, 2>{});
+            else run(std::integral_constant<int, 1>{});
+        } else {
+            run(std::integral_constant<int, 1>{});
+        }
     });
 }
 

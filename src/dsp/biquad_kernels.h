@@ -11,9 +11,11 @@
 // Every kernel evaluates each section with the same expression, so the mono, pair and ramp paths
 // give bit-identical results for the same coefficients.
 
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
+#include "dsp/vector_types.h"
 #include "lathe/dsp/biquad.h"
 
 namespace lathe::dsp::kernels {
@@ -47,46 +49,203 @@ void cascadeMono(const BiquadCoefficients* coefficients, double* history, const 
     for (int k = 0; k < 2 * N + 2; ++k) history[k] = h[k];
 }
 
-template <int N, class In, class Out>
-void cascadePair(const BiquadCoefficients* coefficients, double* historyA, double* historyB, const In* inputA,
-                 const In* inputB, Out* outputA, Out* outputB, std::size_t frames) noexcept {
-    BiquadCoefficients c[N];
-    double a[2 * N + 2];
-    double b[2 * N + 2];
-    for (int k = 0; k < N; ++k) c[k] = coefficients[k];
-    for (int k = 0; k < 2 * N + 2; ++k) {
-        a[k] = historyA[k];
-        b[k] = historyB[k];
+// The pair kernels hold two doubles side by side (one per channel of a pair) in a Double2
+// (dsp/vector_types.h), so both recursions run in one SSE2 register without intrinsics. Each lane
+// evaluates exactly the scalar `section` expression (same operations in the same order, IEEE
+// double, no contraction), so a channel's bits do not depend on the kernel that ran it;
+// tests/dsp/biquad_test.cpp (AllKernelPathsAgreeBitExact) checks the pair kernel against the
+// scalar mono kernel for every section count.
+
+// The pair kernels run a cascade as a wavefront: in step t, section k processes frame t - k, taking
+// as input the output section k-1 produced in step t - 1. The sections of one step are independent,
+// so their recursions overlap in the pipeline instead of each frame travelling through the whole
+// cascade before the next can start (a cascade of N sections costs about N/4 of a frame's latency
+// chain instead of all of it). Each section still computes exactly the `section` expression on the
+// same inputs in the same order of frames, so the output bits are those of the mono kernel. Every
+// call drains the wavefront (the last N - 1 steps run only the later sections), so all sections end
+// on the same frame and the history is stored in the shared layout of the glossary.
+// A wavefront over N sections whose lanes are independent recursions: Vec = Double2 holds two
+// channels of one cascade; Vec = Double4 two channels of two cascades of the same length (lanes
+// {F: A, B, S: A, B}). coefficients[l] and histories[l] give lane l's cascade and history.
+template <int N, class Vec>
+struct Wavefront {
+    static constexpr int kLanes = sizeof(Vec) / sizeof(double);
+    static constexpr auto kLag = static_cast<std::size_t>(N - 1);  // frames the output trails the input
+
+    Vec b0[N], b1[N], b2[N], a1[N], a2[N];
+    // Per section k: x2 its input two frames back, y1, y2 its output history.
+    // Its input one frame back is y2[k - 1] (when section k runs, section k-1 is one frame ahead), so
+    // only section 0 keeps it (x1); fewer live registers, fewer spills.
+    Vec x1, x2[N], y1[N], y2[N];
+
+    // out = the vector whose lane l is value(l).
+    template <class F>
+    [[gnu::always_inline]] static void setLanes(Vec& out, F value) noexcept {
+        if constexpr (kLanes == 2) out = Vec{value(0), value(1)};
+        else out = Vec{value(0), value(1), value(2), value(3)};
     }
-    for (std::size_t i = 0; i < frames; ++i) {
-        double va = static_cast<double>(inputA[i]);
-        double vb = static_cast<double>(inputB[i]);
+
+    [[gnu::always_inline]] void load(const BiquadCoefficients* const* coefficients, double* const* histories) noexcept {
+        setLanes(x1, [&](int l) { return histories[l][0]; });
         for (int k = 0; k < N; ++k) {
-            const double ya = section(c[k], va, a[2 * k], a[2 * k + 1], a[2 * k + 2], a[2 * k + 3]);
-            const double yb = section(c[k], vb, b[2 * k], b[2 * k + 1], b[2 * k + 2], b[2 * k + 3]);
-            a[2 * k + 1] = a[2 * k];
-            a[2 * k] = va;
-            b[2 * k + 1] = b[2 * k];
-            b[2 * k] = vb;
-            va = ya;
-            vb = yb;
+            setLanes(b0[k], [&](int l) { return coefficients[l][k].b0; });
+            setLanes(b1[k], [&](int l) { return coefficients[l][k].b1; });
+            setLanes(b2[k], [&](int l) { return coefficients[l][k].b2; });
+            setLanes(a1[k], [&](int l) { return coefficients[l][k].a1; });
+            setLanes(a2[k], [&](int l) { return coefficients[l][k].a2; });
+            setLanes(x2[k], [&](int l) { return histories[l][2 * k + 1]; });
+            setLanes(y1[k], [&](int l) { return histories[l][2 * k + 2]; });
+            setLanes(y2[k], [&](int l) { return histories[l][2 * k + 3]; });
         }
-        a[2 * N + 1] = a[2 * N];
-        a[2 * N] = va;
-        b[2 * N + 1] = b[2 * N];
-        b[2 * N] = vb;
-        outputA[i] = static_cast<Out>(va);
-        outputB[i] = static_cast<Out>(vb);
     }
-    for (int k = 0; k < 2 * N + 2; ++k) {
-        historyA[k] = a[k];
-        historyB[k] = b[k];
+
+    [[gnu::always_inline]] void store(double* const* histories) const noexcept {
+        for (int l = 0; l < kLanes; ++l) {
+            double* h = histories[l];
+            for (int k = 0; k < N; ++k) {
+                h[2 * k + 2] = y1[k][l];
+                h[2 * k + 3] = y2[k][l];
+            }
+            h[0] = x1[l];
+            h[1] = x2[0][l];
+        }
     }
+
+    // Step t of a call over `frames` frames; `input` is frame t (used only while t < frames). In
+    // `edge` steps (filling and draining) only the sections with a frame to process run.
+    [[gnu::always_inline]] void step(std::size_t t, std::size_t frames, bool edge, const Vec& input) noexcept {
+        // Descending k: section k reads section k-1's output of the previous step before it moves on.
+        for (int k = N - 1; k >= 0; --k) {
+            const auto lag = static_cast<std::size_t>(k);
+            if (edge && !(lag <= t && t - lag < frames)) continue;
+            const int previous = k > 0 ? k - 1 : 0;
+            const Vec v = k == 0 ? input : y1[previous];
+            const Vec v1 = k == 0 ? x1 : y2[previous];
+            // The scalar `section` expression, lane-wise.
+            const Vec y = (b0[k] * v + b1[k] * v1 + b2[k] * x2[k] - a2[k] * y2[k]) - a1[k] * y1[k];
+            x2[k] = v1;
+            if (k == 0) x1 = v;
+            y2[k] = y1[k];
+            y1[k] = y;
+        }
+    }
+
+    // After step t: whether the cascade has an output frame (t - kLag) and its value.
+    [[gnu::always_inline]] static bool hasOutput(std::size_t t, std::size_t frames) noexcept {
+        return t >= kLag && t - kLag < frames;
+    }
+    [[gnu::always_inline]] const Vec& output() const noexcept { return y1[N - 1]; }
+};
+
+template <int N>
+using PairWavefront = Wavefront<N, Double2>;
+
+template <class In>
+[[gnu::always_inline]] inline Double2 loadPair(const In* a, const In* b, std::size_t i) noexcept {
+    return Double2{static_cast<double>(a[i]), static_cast<double>(b[i])};
+}
+
+template <int N, class In, class Out>
+[[gnu::always_inline]] inline void cascadePair(const BiquadCoefficients* coefficients, double* historyA,
+                                               double* historyB, const In* inputA, const In* inputB,
+                                               Out* outputA, Out* outputB, std::size_t frames) noexcept {
+    if (frames == 0) return;
+    PairWavefront<N> cascade;
+    const BiquadCoefficients* const coefficientsPerLane[2] = {coefficients, coefficients};
+    double* const histories[2] = {historyA, historyB};
+    cascade.load(coefficientsPerLane, histories);
+    auto step = [&](std::size_t t, bool edge) __attribute__((always_inline)) {
+        cascade.step(t, frames, edge, t < frames ? loadPair(inputA, inputB, t) : Double2{});
+        if (!edge || cascade.hasOutput(t, frames)) {
+            const Double2 y = cascade.output();
+            outputA[t - cascade.kLag] = static_cast<Out>(y[0]);
+            outputB[t - cascade.kLag] = static_cast<Out>(y[1]);
+        }
+    };
+    constexpr std::size_t fill = PairWavefront<N>::kLag;
+    std::size_t t = 0;
+    for (; t < fill; ++t) step(t, true);
+    for (; t < frames; ++t) step(t, false);
+    for (; t < frames + fill; ++t) step(t, true);
+    cascade.store(histories);
+}
+
+// Two cascades F (NF sections) and S (NS <= NF sections) on the same input, each writing its own
+// output, in one wavefront loop: their recursions are independent, so they overlap (a
+// Linkwitz-Riley split runs its low-pass and high-pass this way). F's first NS sections and S run
+// side by side in four lanes (Double4: one AVX register, or two SSE2 registers with the same
+// operations); F's remaining sections follow as a two-lane wavefront fed by F's lanes. Outputs may
+// be the input (each output frame is written after the input frame it depends on was read) but not
+// each other. Bits: as running each alone (every lane computes the scalar `section` expression).
+typedef double Double4 __attribute__((vector_size(32)));
+
+template <int NF, int NS, class In, class Out>
+[[gnu::always_inline]] inline void twoCascadesPair(const BiquadCoefficients* first, const BiquadCoefficients* second,
+                                                   double* firstHistoryA, double* firstHistoryB,
+                                                   double* secondHistoryA, double* secondHistoryB,
+                                                   const In* inputA, const In* inputB, Out* firstA, Out* firstB,
+                                                   Out* secondA, Out* secondB, std::size_t frames) noexcept {
+    static_assert(NS >= 1 && NS <= NF);
+    constexpr int kTail = NF - NS;  // F's sections after the shared length
+    if (frames == 0) return;
+    Wavefront<NS, Double4> both{};  // (zeroed first: GCC cannot follow the lane-wise loads of split vectors)
+    {
+        const BiquadCoefficients* const coefficients[4] = {first, first, second, second};
+        double* const histories[4] = {firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB};
+        both.load(coefficients, histories);
+    }
+    // F's tail: sections NS.. of F; its history starts at F's section NS - 1 output history.
+    constexpr int kTailSections = kTail > 0 ? kTail : 1;
+    PairWavefront<kTailSections> tail;
+    const BiquadCoefficients* const tailCoefficients[2] = {first + NS, first + NS};
+    double* const tailHistories[2] = {firstHistoryA + 2 * NS, firstHistoryB + 2 * NS};
+    if constexpr (kTail > 0) tail.load(tailCoefficients, tailHistories);
+
+    constexpr auto shared = static_cast<std::size_t>(NS);
+    auto step = [&](std::size_t t, bool edge) __attribute__((always_inline)) {
+        if constexpr (kTail > 0) {
+            // The tail runs NS frames behind, on F's output of the previous step (frame t - NS).
+            if (!edge || t >= shared) {
+                const Double4& y = both.output();
+                tail.step(t - shared, frames, edge, Double2{y[0], y[1]});
+            }
+        }
+        Double2 x{};
+        if (!edge || t < frames) x = loadPair(inputA, inputB, t);
+        const Double4 input{x[0], x[1], x[0], x[1]};
+        both.step(t, frames, edge, input);
+        if (!edge || both.hasOutput(t, frames)) {
+            const Double4& y = both.output();
+            if constexpr (kTail == 0) {
+                firstA[t - both.kLag] = static_cast<Out>(y[0]);
+                firstB[t - both.kLag] = static_cast<Out>(y[1]);
+            }
+            secondA[t - both.kLag] = static_cast<Out>(y[2]);
+            secondB[t - both.kLag] = static_cast<Out>(y[3]);
+        }
+        if constexpr (kTail > 0) {
+            if (!edge || (t >= shared && tail.hasOutput(t - shared, frames))) {
+                const Double2 y = tail.output();
+                firstA[t - shared - tail.kLag] = static_cast<Out>(y[0]);
+                firstB[t - shared - tail.kLag] = static_cast<Out>(y[1]);
+            }
+        }
+    };
+    constexpr auto fill = static_cast<std::size_t>(NF - 1);
+    std::size_t t = 0;
+    for (; t < fill; ++t) step(t, true);
+    for (; t < frames; ++t) step(t, false);
+    for (; t < frames + fill; ++t) step(t, true);
+    {
+        double* const histories[4] = {firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB};
+        both.store(histories);
+    }
+    if constexpr (kTail > 0) tail.store(tailHistories);
 }
 
 // Calls f(std::integral_constant<int, N>) for N = numSections in 1..kMaxSections.
 template <class F>
-void dispatch(int numSections, F&& f) noexcept {
+[[gnu::always_inline]] inline void dispatch(int numSections, F&& f) noexcept {
     switch (numSections) {
         case 1: f(std::integral_constant<int, 1>{}); break;
         case 2: f(std::integral_constant<int, 2>{}); break;

@@ -2,9 +2,15 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cfloat>
 #include <cmath>
+#include <limits>
 #include <string>
+#include <type_traits>
 
+#include "dsp/fast_log_exp.h"
+#include "dsp/vector_clones.h"
+#include "dsp/vector_types.h"
 #include "lathe/dsp/biquad_design.h"
 
 namespace lathe::dsp {
@@ -25,48 +31,174 @@ void SmoothPeakDetector::setTimes(double attackMs, double releaseMs, double samp
     slowCoefficient_ = coefficient(autoReleaseSlowMs, sampleRate);
 }
 
+// process() in vector lanes: lane 0 is the fast branch, lane 1 the slow one. Both candidates of the
+// fast branch are computed and the direction test selects lane 0 (lane 1 is the same in both
+// candidates). Each lane does exactly process()'s arithmetic, so the bits are process()'s.
+struct SmoothPeakDetector::Lanes {
+    Double2 risingCoefficient, fallingCoefficient, risingInput, fallingInput;
+    Double2 state, largest;
+    Mask2 fastOnly;  // all ones without program-dependent release: the output is the fast branch
+
+    Lanes() = default;
+    explicit Lanes(const SmoothPeakDetector& d) noexcept {
+        const double slow = d.autoRelease_ ? d.slowCoefficient_ : 0.0;
+        risingCoefficient = Double2{d.attack_, slow};
+        fallingCoefficient = Double2{d.release_, slow};
+        risingInput = Double2{1.0 - d.attack_, 1.0 - slow};
+        fallingInput = Double2{1.0 - d.release_, 1.0 - slow};
+        state = Double2{d.fast_, d.slow_};
+        largest = Double2{0.0, 0.0};
+        fastOnly = d.autoRelease_ ? Mask2{0, 0} : Mask2{-1, -1};
+    }
+    void storeInto(SmoothPeakDetector& d) const noexcept {
+        d.fast_ = state[0];
+        if (d.autoRelease_) d.slow_ = state[1];
+    }
+    [[gnu::always_inline]] double step(double value) noexcept {
+        const Double2 input{value, value};
+        const Double2 rising = risingCoefficient * state + risingInput * input;
+        const Double2 falling = fallingCoefficient * state + fallingInput * input;
+        state = select(input > state, rising, falling);
+        const Double2 swapped = __builtin_shufflevector(state, state, 1, 0);
+        const Double2 out = select((state > swapped) | fastOnly, state, swapped);  // fast > slow ? fast : slow
+        largest = select(largest < out, out, largest);                            // std::max(largest, out)
+        return out[0];
+    }
+};
+
+double SmoothPeakDetector::process(std::span<double> values) noexcept {
+    Lanes lanes(*this);
+    for (double& value : values) value = lanes.step(value);
+    lanes.storeInto(*this);
+    return lanes.largest[0];
+}
+
+LATHE_VECTOR_CLONES void SmoothPeakDetector::processTogether(std::span<SmoothPeakDetector* const> detectors,
+                                                             std::span<double* const> values,
+                                                             std::span<double* const> scratch, std::size_t frames,
+                                                             double* largest) noexcept {
+    assert(detectors.size() == values.size() && detectors.size() == scratch.size());
+    // In groups of up to four: one loop over the frames steps every detector of the group and keeps
+    // only the recursion in it: the state (fast, slow) goes to scratch, and the output select
+    // (fast > slow ? fast : slow) runs afterwards as a vectorised pass. The largest output is the
+    // larger of the lanes' largest values (max over frames of max(fast, slow)).
+    auto group = [&]<std::size_t K>(std::size_t first, std::integral_constant<std::size_t, K>) {
+        Lanes lanes[K] = {};
+        double* data[K];
+        double* states[K];
+        for (std::size_t k = 0; k < K; ++k) {
+            lanes[k] = Lanes(*detectors[first + k]);
+            data[k] = values[first + k];
+            states[k] = scratch[first + k];
+        }
+        for (std::size_t i = 0; i < frames; ++i) {
+            for (std::size_t k = 0; k < K; ++k) {
+                Lanes& l = lanes[k];
+                const Double2 input{data[k][i], data[k][i]};
+                const Double2 rising = l.risingCoefficient * l.state + l.risingInput * input;
+                const Double2 falling = l.fallingCoefficient * l.state + l.fallingInput * input;
+                l.state = select(input > l.state, rising, falling);
+                l.largest = select(l.largest < l.state, l.state, l.largest);
+                states[k][2 * i] = l.state[0];
+                states[k][2 * i + 1] = l.state[1];
+            }
+        }
+        for (std::size_t k = 0; k < K; ++k) {
+            SmoothPeakDetector& detector = *detectors[first + k];
+            lanes[k].storeInto(detector);
+            const double* state = states[k];
+            double* out = data[k];
+            if (detector.autoRelease_) {
+                for (std::size_t i = 0; i < frames; ++i) {
+                    const double fast = state[2 * i], slow = state[2 * i + 1];
+                    out[i] = fast > slow ? fast : slow;
+                }
+                const double fastLargest = lanes[k].largest[0], slowLargest = lanes[k].largest[1];
+                largest[first + k] = fastLargest < slowLargest ? slowLargest : fastLargest;
+            } else {
+                for (std::size_t i = 0; i < frames; ++i) out[i] = state[2 * i];
+                largest[first + k] = lanes[k].largest[0];
+            }
+        }
+    };
+    std::size_t first = 0;
+    for (; first + 4 <= detectors.size(); first += 4) group(first, std::integral_constant<std::size_t, 4>{});
+    switch (detectors.size() - first) {
+        case 3: group(first, std::integral_constant<std::size_t, 3>{}); break;
+        case 2: group(first, std::integral_constant<std::size_t, 2>{}); break;
+        case 1: group(first, std::integral_constant<std::size_t, 1>{}); break;
+        default: break;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
-// MovingMaximum: a monotonic queue (values strictly decreasing from front to back) in fixed
-// ring buffers; amortised O(1) per sample, no allocation after prepare().
+// MovingMaximum (van Herk / Gil-Werman; see the header)
+
+namespace {
+// The larger of a and b; a NaN `b` is ignored, a NaN `a` is kept (either way it leaves with its segment).
+float larger(float a, float b) noexcept { return b > a ? b : a; }
+constexpr float kNothing = -std::numeric_limits<float>::infinity();
+}  // namespace
 
 void MovingMaximum::prepare(std::size_t windowFrames) {
     window_ = std::max<std::size_t>(1, windowFrames);
-    values_.assign(window_, 0.0f);
-    stamps_.assign(window_, 0);
+    segment_.assign(window_, 0.0f);
+    suffix_.assign(window_ + 1, kNothing);
     reset();
 }
 
 void MovingMaximum::reset() noexcept {
-    head_ = size_ = frame_ = 0;
+    std::fill(suffix_.begin(), suffix_.end(), kNothing);  // no previous segment: nothing from it counts
+    position_ = 0;
+    prefix_ = kNothing;
+}
+
+void MovingMaximum::completeSegment() noexcept {
+    float running = kNothing;
+    for (std::size_t j = window_; j-- > 0;) {
+        running = larger(running, segment_[j]);
+        suffix_[j] = running;
+    }
+    position_ = 0;
+    prefix_ = kNothing;
 }
 
 float MovingMaximum::process(float input) noexcept {
-    const std::size_t capacity = window_;
-    // Drop the front if it has left the window.
-    if (size_ > 0 && stamps_[head_] + window_ <= frame_) {
-        head_ = head_ + 1 == capacity ? 0 : head_ + 1;
-        --size_;
+    segment_[position_] = input;
+    prefix_ = larger(prefix_, input);
+    const float out = larger(prefix_, suffix_[position_ + 1]);
+    if (++position_ == window_) completeSegment();
+    return out;
+}
+
+void MovingMaximum::process(std::span<const float> input, std::span<float> output) noexcept {
+    assert(input.size() == output.size());
+    const std::size_t frames = input.size();
+    for (std::size_t done = 0; done < frames;) {
+        const std::size_t chunk = std::min(frames - done, window_ - position_);
+        const float* in = input.data() + done;
+        float* out = output.data() + done;
+        float* segment = segment_.data() + position_;
+        const float* suffix = suffix_.data() + position_ + 1;
+        float prefix = prefix_;
+        for (std::size_t i = 0; i < chunk; ++i) {
+            const float x = in[i];
+            segment[i] = x;
+            prefix = larger(prefix, x);
+            out[i] = larger(prefix, suffix[i]);
+        }
+        prefix_ = prefix;
+        position_ += chunk;
+        done += chunk;
+        if (position_ == window_) completeSegment();
     }
-    // Drop queued values that can never be the maximum again.
-    while (size_ > 0) {
-        std::size_t back = head_ + size_ - 1;
-        if (back >= capacity) back -= capacity;
-        if (!(values_[back] <= input)) break;
-        --size_;
-    }
-    std::size_t slot = head_ + size_;
-    if (slot >= capacity) slot -= capacity;
-    values_[slot] = input;
-    stamps_[slot] = frame_;
-    ++size_;
-    ++frame_;
-    return values_[head_];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Gain application
 
-void applyGainWithMix(std::span<float> audio, std::span<const double> gainLinear, double mix) noexcept {
+LATHE_VECTOR_CLONES void applyGainWithMix(std::span<float> audio, std::span<const double> gainLinear,
+                                          double mix) noexcept {
     assert(gainLinear.size() >= audio.size());
     const double dry = 1.0 - mix;
     for (std::size_t i = 0; i < audio.size(); ++i)
@@ -126,7 +258,10 @@ Status Compressor::prepare(const ProcessSpec& spec) {
         d.peakHold.prepare(msToFrames(p.peakHoldMs, spec.sampleRate) + 1);  // holds peakHoldMs after a peak
         d.meanSquare.assign(numPaths_ == 1 ? channels : 1, 0.0);
         d.smoother.setTimes(p.attackMs, p.releaseMs, spec.sampleRate, p.autoRelease ? p.autoReleaseSlowMs : 0.0);
+        d.peak.assign(spec.maxBlockFrames, 0.0f);
+        d.level.assign(spec.maxBlockFrames, 0.0);
         d.gain.assign(spec.maxBlockFrames, 1.0);
+        d.detectorScratch.assign(2 * spec.maxBlockFrames, 0.0);
     }
     delayLines_.assign(channels, std::vector<float>(lookaheadFrames_, 0.0f));
     sidechainFiltered_ = p.sidechainHighPassHz > 0.0f;
@@ -149,61 +284,97 @@ void Compressor::reset() noexcept {
     currentReductionDb_ = maxReductionDb_ = 0.0f;
 }
 
-// Side-chain of one path -> per-frame linear gain. Glossary:
+// Side-chain of one path -> per-frame gain, in passes over the block so that the ones without a
+// recursion (peak of the channels, static curve, dB -> linear) vectorise:
+//   computeTargets       level -> static curve: gain[] = target reduction (dB)
+//   (the detector)       SmoothPeakDetector::process / processTogether: gain[] = reduction (dB)
+//   computeLinearGains   gain[] = linear gain
+// Glossary:
 //   level        linear level: held |x| (peak) or mean square (RMS), maximum over the path's channels
 //   target       static-curve gain reduction in dB for that level (GainComputer)
 //   reduction    target after the attack/release detector (dB, >= 0)
-void Compressor::computeGains(int path, std::size_t numFrames) noexcept {
+// The logarithm and exponential are fastmath::fastLog / fastExp (src/dsp/fast_log_exp.h: within
+// about 1e-12 of the exact values, far below anything audible or visible in a float output).
+LATHE_VECTOR_CLONES void Compressor::computeTargets(int path, std::size_t numFrames) noexcept {
     DetectorPath& d = paths_[static_cast<std::size_t>(path)];
     const bool rms = params_.detector == Detector::Rms;
     const std::size_t first = numPaths_ == 1 ? 0 : static_cast<std::size_t>(path);
     const std::size_t count = numPaths_ == 1 ? sidechain_.size() : 1;
-    // Below the knee the reduction is exactly 0 dB: skip the logarithm there.
-    const double kneeStartDb = computer_.kneeStartDb();
-    const double kneeStartLevel = rms ? std::pow(10.0, kneeStartDb / 10.0) : std::pow(10.0, kneeStartDb / 20.0);
-    const double unityGain = std::pow(10.0, makeupDb_ / 20.0);
-    const double a = rmsCoefficient_;
-    double peakReduction = maxReductionDb_;
+    double* const level = d.level.data();
+    double* const target = d.gain.data();
 
-    for (std::size_t i = 0; i < numFrames; ++i) {
-        double level = 0.0;
-        if (rms) {
+    // 1. Level.
+    if (rms) {
+        const double a = rmsCoefficient_;
+        for (std::size_t i = 0; i < numFrames; ++i) {
+            double frameLevel = 0.0;
             for (std::size_t c = 0; c < count; ++c) {
-                const double x = sidechain_[first + c][i];
+                const double x = sidechainData_[first + c][i];
                 double& ms = d.meanSquare[c];
                 ms = a * ms + (1.0 - a) * x * x;
-                level = std::max(level, ms);
+                frameLevel = std::max(frameLevel, ms);
             }
-        } else {
-            float framePeak = 0.0f;
-            for (std::size_t c = 0; c < count; ++c) framePeak = std::max(framePeak, std::abs(sidechain_[first + c][i]));
-            level = d.peakHold.process(framePeak);
+            level[i] = frameLevel;
         }
-        double target = 0.0;
-        if (!(level <= kneeStartLevel)) {
-            const double levelDb = (rms ? kPowerToDb : kAmplitudeToDb) * std::log(level);
-            target = computer_.gainReductionDb(levelDb);
+    } else {
+        float* const peak = d.peak.data();
+        const float* x = sidechainData_[first];
+        for (std::size_t i = 0; i < numFrames; ++i) peak[i] = std::abs(x[i]);
+        for (std::size_t c = 1; c < count; ++c) {
+            x = sidechainData_[first + c];
+            for (std::size_t i = 0; i < numFrames; ++i) peak[i] = std::max(peak[i], std::abs(x[i]));
         }
-        const double reduction = d.smoother.process(target);
-        peakReduction = std::max(peakReduction, reduction);
-        d.gain[i] = reduction == 0.0 ? unityGain : std::exp((makeupDb_ - reduction) * kDbToLogAmplitude);
+        d.peakHold.process(std::span<const float>(peak, numFrames), std::span<float>(peak, numFrames));
     }
-    maxReductionDb_ = static_cast<float>(peakReduction);
+
+    // 2. Static curve. Below the knee the reduction is exactly 0 dB.
+    const double kneeStartDb = computer_.kneeStartDb();
+    const double kneeStartLevel = rms ? std::pow(10.0, kneeStartDb / 10.0) : std::pow(10.0, kneeStartDb / 20.0);
+    const double toDb = rms ? kPowerToDb : kAmplitudeToDb;
+    const GainComputer computer = computer_;
+    auto curve = [&](const auto* levels) __attribute__((always_inline)) {
+        for (std::size_t i = 0; i < numFrames; ++i) {
+            const double x = levels[i];
+            const bool below = x <= kneeStartLevel;
+            // The logarithm's domain is positive normal doubles; the lanes it does not cover are not used.
+            const double safe = below ? 1.0 : (x < DBL_MIN ? DBL_MIN : x);
+            const double reduction = computer.gainReductionDb(toDb * fastmath::fastLog(safe));
+            target[i] = below ? 0.0 : reduction;
+        }
+    };
+    if (rms) curve(level);
+    else curve(static_cast<const float*>(d.peak.data()));
 }
 
+// Reduction in dB -> linear gain (exactly the make-up gain where there is no reduction).
+LATHE_VECTOR_CLONES void Compressor::computeLinearGains(int path, std::size_t numFrames) noexcept {
+    double* const gain = paths_[static_cast<std::size_t>(path)].gain.data();
+    const double unityGain = std::pow(10.0, makeupDb_ / 20.0);
+    const double makeupDb = makeupDb_;
+    for (std::size_t i = 0; i < numFrames; ++i) {
+        const double reduction = gain[i];
+        const double linear = fastmath::fastExp((makeupDb - reduction) * kDbToLogAmplitude);
+        gain[i] = reduction == 0.0 ? unityGain : linear;
+    }
+}
+
+// The lookahead delay: each frame is exchanged with the ring's oldest (the ring keeps the newest
+// `length` frames), in runs up to the ring's end so the exchange is a plain loop.
 void Compressor::delayInPlace(AudioBlock block) noexcept {
     const std::size_t length = lookaheadFrames_;
     if (length == 0) return;
+    const std::size_t frames = block.numFrames();
     std::size_t position = delayPosition_;
     for (int c = 0; c < block.numChannels(); ++c) {
-        auto& line = delayLines_[static_cast<std::size_t>(c)];
+        float* const line = delayLines_[static_cast<std::size_t>(c)].data();
         float* x = block.channelData(c);
         position = delayPosition_;
-        for (std::size_t i = 0; i < block.numFrames(); ++i) {
-            const float delayed = line[position];
-            line[position] = x[i];
-            x[i] = delayed;
-            if (++position == length) position = 0;
+        for (std::size_t done = 0; done < frames;) {
+            const std::size_t run = std::min(frames - done, length - position);
+            std::swap_ranges(x + done, x + done + run, line + position);
+            done += run;
+            position += run;
+            if (position == length) position = 0;
         }
     }
     delayPosition_ = position;
@@ -214,31 +385,63 @@ void Compressor::process(AudioBlock block) noexcept {
     assert(block.numFrames() <= spec_.maxBlockFrames);
     const std::size_t n = block.numFrames();
     if (n == 0) return;
+    analyse(block);
+    SmoothPeakDetector* detectors[kMaxDetectors];
+    double* reductions[kMaxDetectors];
+    double* scratch[kMaxDetectors];
+    const auto paths = static_cast<std::size_t>(numPaths_);
+    for (std::size_t path = 0; path < paths; ++path) {
+        detectors[path] = &paths_[path].smoother;
+        reductions[path] = paths_[path].gain.data();
+        scratch[path] = paths_[path].detectorScratch.data();
+    }
+    double largest[kMaxDetectors];
+    SmoothPeakDetector::processTogether({detectors, paths}, {reductions, paths}, {scratch, paths}, n, largest);
+    for (std::size_t path = 0; path < paths; ++path) noteReduction(largest[path]);
+    finish(block);
+}
 
-    // 1. Side-chain signals: the channels themselves (linked) or mid and side, then the high-pass.
-    if (numPaths_ == 1) {
+void Compressor::noteReduction(double largest) noexcept {
+    maxReductionDb_ = static_cast<float>(std::max(double(maxReductionDb_), largest));
+}
+
+void Compressor::analyse(AudioBlock block) noexcept {
+    const std::size_t n = block.numFrames();
+    // 1. Side-chain signals: the channels themselves (linked; read in place unless filtered) or mid
+    // and side, then the high-pass.
+    if (numPaths_ == 1 && !sidechainFiltered_) {
         for (int c = 0; c < block.numChannels(); ++c)
-            std::copy_n(block.channelData(c), n, sidechain_[static_cast<std::size_t>(c)].data());
+            sidechainData_[static_cast<std::size_t>(c)] = block.channelData(c);
     } else {
-        const float* left = block.channelData(0);
-        const float* right = block.channelData(1);
-        for (std::size_t i = 0; i < n; ++i) {
-            sidechain_[0][i] = 0.5f * (left[i] + right[i]);
-            sidechain_[1][i] = 0.5f * (left[i] - right[i]);
+        for (std::size_t c = 0; c < sidechain_.size(); ++c) sidechainData_[c] = sidechain_[c].data();
+        if (numPaths_ == 1) {
+            for (int c = 0; c < block.numChannels(); ++c)
+                std::copy_n(block.channelData(c), n, sidechain_[static_cast<std::size_t>(c)].data());
+        } else {
+            const float* left = block.channelData(0);
+            const float* right = block.channelData(1);
+            for (std::size_t i = 0; i < n; ++i) {
+                sidechain_[0][i] = 0.5f * (left[i] + right[i]);
+                sidechain_[1][i] = 0.5f * (left[i] - right[i]);
+            }
+        }
+        if (sidechainFiltered_) {
+            std::array<float*, kMaxChannels> channels{};
+            for (std::size_t c = 0; c < sidechain_.size(); ++c) channels[c] = sidechain_[c].data();
+            sidechainFilter_.process(AudioBlock(channels.data(), static_cast<int>(sidechain_.size()), n));
         }
     }
+    // 2. Level -> gain computer, per path (the detectors run next).
+    for (int path = 0; path < numPaths_; ++path) computeTargets(path, n);
+}
 
-    if (sidechainFiltered_) {
-        std::array<float*, kMaxChannels> channels{};
-        for (std::size_t c = 0; c < sidechain_.size(); ++c) channels[c] = sidechain_[c].data();
-        sidechainFilter_.process(AudioBlock(channels.data(), static_cast<int>(sidechain_.size()), n));
-    }
-
-    // 2. Level -> gain computer -> detector -> gain, per path.
-    for (int path = 0; path < numPaths_; ++path) computeGains(path, n);
+void Compressor::finish(AudioBlock block) noexcept {
+    const std::size_t n = block.numFrames();
     double current = 0.0;
-    for (int path = 0; path < numPaths_; ++path)
+    for (int path = 0; path < numPaths_; ++path) {
         current = std::max(current, paths_[static_cast<std::size_t>(path)].smoother.value());
+        computeLinearGains(path, n);
+    }
     currentReductionDb_ = static_cast<float>(current);
 
     // 3. Gain application on the lookahead-delayed audio; the dry path is that same delayed audio.

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <string>
 
+#include "dsp/vector_clones.h"
+
 namespace lathe::dsp {
 
 namespace {
@@ -82,7 +84,11 @@ Status FftConvolver::setKernel(int kernelIndex, std::span<const float> taps) {
     Kernel& kernel = kernels_[std::size_t(kernelIndex)];
     const std::size_t b = partition_;
     auto tap = [&taps](std::size_t i) { return i < taps.size() ? taps[i] : 0.0f; };
-    for (std::size_t m = 0; m < b; ++m) kernel.headReversed[m] = tap(b - 1 - m);
+    kernel.headSilent = true;
+    for (std::size_t m = 0; m < b; ++m) {
+        kernel.headReversed[m] = tap(b - 1 - m);
+        kernel.headSilent = kernel.headSilent && kernel.headReversed[m] == 0.0f;
+    }
     const float scale = 1.0f / float(2 * b);  // exact: a power of two
     for (std::size_t p = 0; p < partitions_; ++p) {
         for (std::size_t m = 0; m < b; ++m) kernelTime_[m] = tap(b + p * b + m) * scale;
@@ -110,7 +116,7 @@ void FftConvolver::reset() noexcept {
     ++epoch_;  // every kernel's cached tail is stale now; kernels themselves are not touched
 }
 
-void FftConvolver::computeTail(Kernel& kernel) noexcept {
+LATHE_VECTOR_CLONES void FftConvolver::computeTail(Kernel& kernel) noexcept {
     const std::size_t b = partition_;
     for (std::size_t c = 0; c < channels_.size(); ++c) {
         float* const tail = kernel.tail[c].get();
@@ -166,7 +172,8 @@ void FftConvolver::completeBlock() noexcept {
     ++blockIndex_;
 }
 
-void FftConvolver::run(ConstAudioBlock input, const AudioBlock* outputs, const int* kernelIndices, int count) noexcept {
+LATHE_VECTOR_CLONES void FftConvolver::run(ConstAudioBlock input, const AudioBlock* outputs, const int* kernelIndices,
+                                           int count) noexcept {
     const std::size_t b = partition_;
     const std::size_t frames = input.numFrames();
     for (std::size_t done = 0; done < frames;) {
@@ -180,6 +187,13 @@ void FftConvolver::run(ConstAudioBlock input, const AudioBlock* outputs, const i
         for (int r = 0; r < count; ++r) {
             const Kernel& kernel = kernels_[std::size_t(kernelIndices[r])];
             for (int c = 0; c < numChannels_; ++c) {
+                if (kernel.headSilent) {
+                    // The head's sum would be +0 exactly: out = +0 + tail, as below.
+                    const float* tail = kernel.tail[std::size_t(c)].get() + position_;
+                    float* out = outputs[r].channelData(c) + done;
+                    for (std::size_t i = 0; i < chunk; ++i) out[i] = 0.0f + tail[i];
+                    continue;
+                }
                 // Head: out[i] = sum_m headReversed[m] * window[position + 1 + i + m], summed in m order
                 // for every i, so the bits do not depend on how the frames were split into calls.
                 float* __restrict accumulate = headScratch_.get();

@@ -13,6 +13,9 @@
 // So any call size from 1 frame up works and gives bit-identical output (every output sample is
 // computed by the same arithmetic whatever the call boundaries), and the work per B frames is
 // bounded: 2 real FFTs of 2B points and P complex multiply-adds per bin per kernel.
+// A kernel whose first B taps are all zero (a caller that can afford B frames of latency pads its
+// filter with B zeros) skips the head: B multiply-adds per frame saved, the same output bits (for
+// finite input; the head's sum would be +0).
 //
 // Several kernels of the same length can be held at once ("slots"): the input history does not
 // depend on the filter, so switching or crossfading between kernels is exact and costs only the
@@ -62,6 +65,7 @@ private:
     // Split-complex spectra (separate real and imaginary arrays) so the multiply-add loop vectorises.
     struct Kernel {
         FftwfBuffer<float> headReversed;  // taps [0, B) reversed: head output = dot(headReversed, window)
+        bool headSilent = false;          // taps [0, B) are all zero: the head adds exactly +0, skip it
         FftwfBuffer<float> re, im;        // P partitions x bins, scaled by 1/(2B) (FFTW is unnormalised)
         std::vector<FftwfBuffer<float>> tail;  // per channel: the tail part of the current output block
         // `tail` is valid for block tailBlock of reset epoch tailEpoch. Only process() (computeTail)

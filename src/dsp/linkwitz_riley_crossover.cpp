@@ -44,10 +44,8 @@ void LinkwitzRileyBandSplitter::split(ConstAudioBlock input, std::span<const Aud
     // The last band's buffer carries the remainder (rest_j) down the tree.
     const AudioBlock rest = bands[numBands_ - 1];
     for (int c = 0; c < input.numChannels(); ++c) std::copy_n(input.channelData(c), input.numFrames(), rest.channelData(c));
-    for (std::size_t j = 0; j + 1 < numBands_; ++j) {
-        bandFilters_[j].process(rest, bands[j]);
-        highPasses_[j].process(rest);
-    }
+    for (std::size_t j = 0; j + 1 < numBands_; ++j)
+        MultichannelBiquadFilter::processTwo(bandFilters_[j], highPasses_[j], rest, bands[j], rest);
 }
 
 std::complex<double> LinkwitzRileyBandSplitter::bandResponse(int band, double frequencyHz) const noexcept {

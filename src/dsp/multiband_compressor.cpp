@@ -53,7 +53,32 @@ void MultibandCompressor::process(AudioBlock block) noexcept {
     std::array<AudioBlock, kMaxBands> bands;
     for (std::size_t j = 0; j < numBands; ++j) bands[j] = bandBuffers_[j].block().slice(0, n);
     crossover_.split(block, std::span<const AudioBlock>(bands.data(), numBands));
-    for (std::size_t j = 0; j < numBands; ++j) compressors_[j].process(bands[j]);
+    // Compressor::process() per band, with the bands' attack/release detectors in one loop (their
+    // recursions overlap): the same bits as processing each band alone.
+    if (n > 0) {
+        std::array<SmoothPeakDetector*, 2 * kMaxBands> detectors{};
+        std::array<double*, 2 * kMaxBands> reductions{};
+        std::array<double*, 2 * kMaxBands> scratch{};
+        std::array<Compressor*, 2 * kMaxBands> owners{};
+        std::size_t count = 0;
+        for (std::size_t j = 0; j < numBands; ++j) {
+            Compressor& compressor = compressors_[j];
+            compressor.analyse(bands[j]);
+            for (int path = 0; path < compressor.numPaths_; ++path) {
+                Compressor::DetectorPath& d = compressor.paths_[static_cast<std::size_t>(path)];
+                detectors[count] = &d.smoother;
+                reductions[count] = d.gain.data();
+                scratch[count] = d.detectorScratch.data();
+                owners[count] = &compressor;
+                ++count;
+            }
+        }
+        std::array<double, 2 * kMaxBands> largest{};
+        SmoothPeakDetector::processTogether(std::span(detectors.data(), count), std::span(reductions.data(), count),
+                                            std::span(scratch.data(), count), n, largest.data());
+        for (std::size_t k = 0; k < count; ++k) owners[k]->noteReduction(largest[k]);
+        for (std::size_t j = 0; j < numBands; ++j) compressors_[j].finish(bands[j]);
+    }
     Crossover::sumBands(std::span<const AudioBlock>(bands.data(), numBands), block, params_.soloBand);
 }
 

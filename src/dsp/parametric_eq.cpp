@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dsp/biquad_kernels.h"
+#include "dsp/vector_clones.h"
 
 namespace lathe::dsp {
 
@@ -45,18 +46,24 @@ BiquadCascade stepBetween(const BiquadCascade& a, const BiquadCascade& b) noexce
     return out;
 }
 
-// Static cascade in place on planar double channels, channel pairs side by side.
-void runStatic(const BiquadCascade& cascade, double* const* data, double* const* histories, int channels,
-               std::size_t frames) noexcept {
-    kernels::dispatch(cascade.numSections, [&](auto n) {
+// Static cascade on planar channels (input and output may be the same), channel pairs side by side.
+template <class In, class Out>
+[[gnu::always_inline]] inline void runStatic(const BiquadCascade& cascade, const In* const* input, Out* const* output,
+                                             double* const* histories, int channels, std::size_t frames) noexcept {
+    kernels::dispatch(cascade.numSections, [&](auto n) __attribute__((always_inline)) {
         constexpr int N = decltype(n)::value;
         const BiquadCoefficients* c = cascade.sections.data();
         int ch = 0;
         for (; ch + 1 < channels; ch += 2)
-            kernels::cascadePair<N>(c, histories[ch], histories[ch + 1], data[ch], data[ch + 1], data[ch],
-                                    data[ch + 1], frames);
-        if (ch < channels) kernels::cascadeMono<N>(c, histories[ch], data[ch], data[ch], frames);
+            kernels::cascadePair<N>(c, histories[ch], histories[ch + 1], input[ch], input[ch + 1], output[ch],
+                                    output[ch + 1], frames);
+        if (ch < channels) kernels::cascadeMono<N>(c, histories[ch], input[ch], output[ch], frames);
     });
+}
+
+void runStatic(const BiquadCascade& cascade, double* const* data, double* const* histories, int channels,
+               std::size_t frames) noexcept {
+    runStatic<double, double>(cascade, data, data, histories, channels, frames);
 }
 
 // What an identity cascade's DF-I history would be after these frames (every section's input and
@@ -125,6 +132,7 @@ Status ParametricEq::prepare(const ProcessSpec& spec) {
     transitionSamples_ = samples == 0 ? 0 : kControlInterval * std::max(1, (samples + kControlInterval - 1) / kControlInterval);
     histories_.assign(2 * kMaxBands * static_cast<std::size_t>(numChannels_) * kHistorySize, 0.0);
     scratch_.assign(3 * static_cast<std::size_t>(numChannels_) * kChunkFrames, 0.0);
+    fusedHistories_.assign(static_cast<std::size_t>(numChannels_) * kHistorySize, 0.0);
     prepared_ = true;
     reset();
     return success();
@@ -133,6 +141,7 @@ Status ParametricEq::prepare(const ProcessSpec& spec) {
 void ParametricEq::reset() noexcept {
     std::fill(histories_.begin(), histories_.end(), 0.0);
     for (int i = 0; i < kMaxBands; ++i) settle(i);
+    consistentFrames_ = kFramesToConsistency;  // all-zero histories are consistent
 }
 
 double* ParametricEq::history(std::size_t pool, int slot, int channel) noexcept {
@@ -148,6 +157,7 @@ BiquadCascade ParametricEq::designFor(const EqBand& band, bool active) const noe
 }
 
 void ParametricEq::settle(int index) noexcept {
+    consistentFrames_ = 0;
     Slot& slot = slots_[static_cast<std::size_t>(index)];
     slot.sounding = slot.target;
     slot.soundingActive = slot.targetActive;
@@ -181,6 +191,7 @@ void ParametricEq::designSegment(Slot& slot) const noexcept {
 }
 
 void ParametricEq::beginTransition(int index) noexcept {
+    consistentFrames_ = 0;
     Slot& slot = slots_[static_cast<std::size_t>(index)];
     if (slot.mode == Mode::crossfade) {
         slot.pending = true;  // applied when the crossfade ends
@@ -365,6 +376,105 @@ void ParametricEq::processSlot(int index, std::size_t frames) noexcept {
     }
 }
 
+void ParametricEq::processSlots(AudioBlock block, std::size_t offset, std::size_t n) noexcept {
+    for (int c = 0; c < numChannels_; ++c) {
+        const float* x = block.channelData(c) + offset;
+        double* d = scratch_.data() + static_cast<std::size_t>(c) * kChunkFrames;
+        for (std::size_t i = 0; i < n; ++i) d[i] = x[i];
+    }
+    for (int i = 0; i < kMaxBands; ++i) processSlot(i, n);  // flat or absent bands only track history
+    for (int c = 0; c < numChannels_; ++c) {
+        float* y = block.channelData(c) + offset;
+        const double* d = scratch_.data() + static_cast<std::size_t>(c) * kChunkFrames;
+        for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(d[i]);
+    }
+}
+
+// Every slot idle, histories consistent (see consistentFrames_): the sounding sections of all bands
+// run as one cascade per group of up to kMaxSections sections, so one loop over the frames carries
+// several recursions at once instead of one pass per band. Between groups the signal stays in
+// double (scratch), as between bands in processSlots(); the arithmetic per section is the same, so
+// the output is bit-identical to processSlots().
+LATHE_VECTOR_CLONES void ParametricEq::processFused(AudioBlock block, std::size_t offset, std::size_t n) noexcept {
+    const auto channels = static_cast<std::size_t>(numChannels_);
+    // Groups of consecutive sounding slots: [first, last) with at most kMaxSections sections.
+    int groupStart[kMaxBands], groupEnd[kMaxBands];
+    int groups = 0, sections = 0;
+    for (int i = 0; i < kMaxBands; ++i) {
+        const BiquadCascade& filter = slots_[static_cast<std::size_t>(i)].filter;
+        if (filter.isIdentity()) continue;
+        if (groups == 0 || sections + filter.numSections > BiquadCascade::kMaxSections) {
+            groupStart[groups] = i;
+            ++groups;
+            sections = 0;
+        }
+        groupEnd[groups - 1] = i + 1;
+        sections += filter.numSections;
+    }
+    assert(groups > 0);
+
+    const float* blockIn[kMaxChannels];
+    float* blockOut[kMaxChannels];
+    double* between[kMaxChannels];
+    double* fusedHistory[kMaxChannels];
+    for (int c = 0; c < numChannels_; ++c) {
+        blockIn[c] = block.channelData(c) + offset;
+        blockOut[c] = block.channelData(c) + offset;
+        between[c] = scratch_.data() + static_cast<std::size_t>(c) * kChunkFrames;
+        fusedHistory[c] = fusedHistories_.data() + static_cast<std::size_t>(c) * kHistorySize;
+    }
+    for (int g = 0; g < groups; ++g) {
+        // Gather: the group's input history, then each section's output history.
+        BiquadCascade cascade;
+        for (std::size_t c = 0; c < channels; ++c) {
+            const double* first = history(kSounding, groupStart[g], int(c));
+            fusedHistory[c][0] = first[0];
+            fusedHistory[c][1] = first[1];
+        }
+        for (int i = groupStart[g]; i < groupEnd[g]; ++i) {
+            const BiquadCascade& filter = slots_[static_cast<std::size_t>(i)].filter;
+            if (filter.isIdentity()) continue;
+            for (std::size_t c = 0; c < channels; ++c)
+                std::copy_n(history(kSounding, i, int(c)) + 2, 2 * filter.numSections,
+                            fusedHistory[c] + 2 + 2 * cascade.numSections);
+            cascade.append(filter);
+        }
+        const bool first = g == 0, last = g == groups - 1;
+        if (first && last) runStatic<float, float>(cascade, blockIn, blockOut, fusedHistory, numChannels_, n);
+        else if (first) runStatic<float, double>(cascade, blockIn, between, fusedHistory, numChannels_, n);
+        else if (last) runStatic<double, float>(cascade, between, blockOut, fusedHistory, numChannels_, n);
+        else runStatic<double, double>(cascade, between, between, fusedHistory, numChannels_, n);
+        // Scatter back into the bands' own histories.
+        int at = 0;
+        for (int i = groupStart[g]; i < groupEnd[g]; ++i) {
+            const BiquadCascade& filter = slots_[static_cast<std::size_t>(i)].filter;
+            if (filter.isIdentity()) continue;
+            for (std::size_t c = 0; c < channels; ++c)
+                std::copy_n(fusedHistory[c] + 2 * at, 2 * filter.numSections + 2, history(kSounding, i, int(c)));
+            at += filter.numSections;
+        }
+    }
+    // Flat bands track the history of the signal passing them: the preceding band's output history
+    // (or the input's, before the first sounding band), as trackIdentityHistory() would.
+    for (std::size_t c = 0; c < channels; ++c) {
+        const double* passing = history(kSounding, groupStart[0], int(c));  // its input history, updated
+        double boundary[2] = {passing[0], passing[1]};
+        for (int i = 0; i < kMaxBands; ++i) {
+            const BiquadCascade& filter = slots_[static_cast<std::size_t>(i)].filter;
+            double* h = history(kSounding, i, int(c));
+            if (filter.isIdentity()) {
+                for (int k = 0; k <= std::max(filter.numSections, 1); ++k) {
+                    h[2 * k] = boundary[0];
+                    h[2 * k + 1] = boundary[1];
+                }
+            } else {
+                boundary[0] = h[2 * filter.numSections];
+                boundary[1] = h[2 * filter.numSections + 1];
+            }
+        }
+    }
+}
+
 void ParametricEq::process(AudioBlock block) noexcept {
     assert(prepared_);
     assert(block.numChannels() == numChannels_);
@@ -372,9 +482,11 @@ void ParametricEq::process(AudioBlock block) noexcept {
     const std::size_t frames = block.numFrames();
     for (std::size_t offset = 0; offset < frames; offset += kChunkFrames) {
         const std::size_t n = std::min(kChunkFrames, frames - offset);
-        bool anyActive = false;
-        for (const Slot& slot : slots_)
+        bool anyActive = false, allIdle = true;
+        for (const Slot& slot : slots_) {
             anyActive = anyActive || slot.mode != Mode::idle || !slot.filter.isIdentity();
+            allIdle = allIdle && slot.mode == Mode::idle;
+        }
         if (!anyActive) {
             // Flat: the output is the input. Keep every band's history current for a later glide.
             for (int i = 0; i < kMaxBands; ++i) {
@@ -385,19 +497,19 @@ void ParametricEq::process(AudioBlock block) noexcept {
                     trackIdentityHistory(history(kSounding, i, c), sections, last, 2);
                 }
             }
+            consistentFrames_ = std::min(consistentFrames_ + n, kFramesToConsistency);
             continue;
         }
-        for (int c = 0; c < numChannels_; ++c) {
-            const float* x = block.channelData(c) + offset;
-            double* d = scratch_.data() + static_cast<std::size_t>(c) * kChunkFrames;
-            for (std::size_t i = 0; i < n; ++i) d[i] = x[i];
+        if (!allIdle) {
+            processSlots(block, offset, n);
+            consistentFrames_ = 0;  // a band may have changed in this chunk: count again from here
+            continue;
         }
-        for (int i = 0; i < kMaxBands; ++i) processSlot(i, n);  // flat or absent bands only track history
-        for (int c = 0; c < numChannels_; ++c) {
-            float* y = block.channelData(c) + offset;
-            const double* d = scratch_.data() + static_cast<std::size_t>(c) * kChunkFrames;
-            for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(d[i]);
-        }
+        // Static bands: band by band until the histories are consistent, then fused.
+        const std::size_t bandByBand = std::min(n, kFramesToConsistency - consistentFrames_);
+        if (bandByBand > 0) processSlots(block, offset, bandByBand);
+        consistentFrames_ += bandByBand;
+        if (bandByBand < n) processFused(block, offset + bandByBand, n - bandByBand);
     }
 }
 

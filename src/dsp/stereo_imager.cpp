@@ -8,6 +8,8 @@
 
 #include "dsp/kaiser_lowpass.h"
 #include "dsp/fft_convolver.h"
+#include "dsp/vector_clones.h"
+#include "dsp/vector_types.h"
 
 namespace lathe::dsp {
 
@@ -17,6 +19,7 @@ constexpr double kTransitionFraction = 0.5;  // transition width as a fraction o
 constexpr double kMinEdgeHz = 20.0;
 constexpr double kMaxEdgeFraction = 0.4;  // of the sample rate
 constexpr double kGuardLookaheadWindows = 4.0;
+constexpr std::size_t kSidePartitionFrames = 512;  // FFT partition of the side FIR (and its extra delay)
 
 struct Edge {
     double hz;
@@ -86,14 +89,25 @@ Status StereoImager::prepare(const ProcessSpec& spec) {
     convolver_.reset();
     firLatency_ = 0;
     if (!scaledDelay_) {
+        // The convolver runs the taps delayed by one partition (B leading zeros): it then needs no
+        // zero-latency head, which at these lengths would cost more than the FFT part.
         kernelTaps_.assign(kernel_.begin(), kernel_.end());
+        std::vector<float> delayedTaps(kSidePartitionFrames, 0.0f);
+        delayedTaps.insert(delayedTaps.end(), kernelTaps_.begin(), kernelTaps_.end());
         convolver_ = std::make_unique<FftConvolver>();
-        if (auto status = convolver_->prepare(1, kernelTaps_.size()); !status.ok()) return status;
-        if (auto status = convolver_->setKernel(0, kernelTaps_); !status.ok()) return status;
-        firLatency_ = centre_;
+        if (auto status = convolver_->prepare(1, delayedTaps.size(), 1, kSidePartitionFrames); !status.ok())
+            return status;
+        if (auto status = convolver_->setKernel(0, delayedTaps); !status.ok()) return status;
+        firLatency_ = centre_ + kSidePartitionFrames;
     }
-    side_.assign(spec.maxBlockFrames, 0.0f);
+    const std::size_t block = spec.maxBlockFrames;
+    side_.assign(block, 0.0f);
     for (auto& line : dryDelay_) line.assign(firLatency_, 0.0f);
+    mid_.assign(block, 0.0);
+    widened_.assign(block, 0.0);
+    widenedPower_.assign(block, 0.0);
+    allowedPower_.assign(block, 0.0);
+    heldTarget_.assign(block, 0.0f);
 
     windowCoefficient_ = std::exp(-1000.0 / (double(p.correlationWindowMs) * spec.sampleRate));
     releaseCoefficient_ = p.guardReleaseMs > 0.0f ? std::exp(-1000.0 / (double(p.guardReleaseMs) * spec.sampleRate)) : 0.0;
@@ -137,64 +151,121 @@ double StereoImager::sideGain(double frequencyHz) const noexcept {
     return sum;
 }
 
-// Per block: the side (L - R) / 2 through the FIR (zero-latency convolver; its output is the side
-// delayed by D). Then per frame. Glossary:
-//   side          widened side for this frame (before the guard)
-//   dryL, dryR    input delayed by firLatency_ = D; mid and drySide come from them
-//   target        side gain that keeps the windowed powers within `allowed` (guard side-chain)
-//   guardGain_    moving minimum of target over the lookahead, with release; applied to the
-//                 mid / side pair delayed by the lookahead
-void StereoImager::process(AudioBlock block) noexcept {
+// Per block, in passes (the ones without a recursion vectorise). Glossary:
+//   side_         (L - R) / 2 of the input, then the FIR output: the widened side delayed by firLatency_
+//   left, right   after the dry delay: the input delayed by firLatency_ (dryL, dryR)
+//   mid_          (dryL + dryR) / 2;  widened_  the widened side (before the guard), double
+//   widenedPower_ the widened side's windowed power (guard side-chain), then the guard gain per frame
+//   allowedPower_ the side power the correlation floor allows
+//   heldTarget_   -(side gain that keeps the windowed power within the allowed one), then its moving
+//                 maximum over the lookahead (the target's moving minimum, negated)
+//   guardGain_    the held target with release; applied to the mid / side pair delayed by the lookahead
+void StereoImager::process(AudioBlock block) noexcept { processPasses(block); }
+
+LATHE_VECTOR_CLONES void StereoImager::processPasses(AudioBlock block) noexcept {
     assert(block.numChannels() == 2);
     float* left = block.channelData(0);
     float* right = block.channelData(1);
     const std::size_t n = block.numFrames();
-    assert(n <= side_.size() || scaledDelay_);
+    assert(n <= side_.size());
     if (!scaledDelay_) {
         for (std::size_t i = 0; i < n; ++i) side_[i] = 0.5f * (left[i] - right[i]);
         float* channels[1] = {side_.data()};
         const AudioBlock sideBlock(channels, 1, n);
         convolver_->process(sideBlock, sideBlock, 0);
     }
-    const bool guard = guardActive_;
-    const double a = windowCoefficient_, release = releaseCoefficient_;
-    double minGain = std::pow(10.0, double(minGuardGainDb_) / 20.0);
-    for (std::size_t i = 0; i < n; ++i) {
-        const double l = left[i], r = right[i];
-        // Plain width: the exact product in double (width 1 reproduces L and R bit for bit).
-        double side = scaledDelay_ ? scale_ * (0.5 * (l - r)) : double(side_[i]);
-
-        double dryL = l, dryR = r;
-        if (firLatency_ > 0) {
-            dryL = dryDelay_[0][dryPosition_];
-            dryR = dryDelay_[1][dryPosition_];
-            dryDelay_[0][dryPosition_] = left[i];
-            dryDelay_[1][dryPosition_] = right[i];
-            if (++dryPosition_ == firLatency_) dryPosition_ = 0;
+    double* const mid = mid_.data();
+    double* const widened = widened_.data();
+    // Plain width: the exact product in double (width 1 reproduces L and R bit for bit).
+    if (scaledDelay_)
+        for (std::size_t i = 0; i < n; ++i) widened[i] = scale_ * (0.5 * (double(left[i]) - double(right[i])));
+    else
+        for (std::size_t i = 0; i < n; ++i) widened[i] = side_[i];
+    // The dry path: exchange each frame with the delay line's oldest (in runs up to the ring's end).
+    if (firLatency_ > 0) {
+        std::size_t position = dryPosition_;
+        for (std::size_t done = 0; done < n;) {
+            const std::size_t run = std::min(n - done, firLatency_ - position);
+            std::swap_ranges(left + done, left + done + run, dryDelay_[0].data() + position);
+            std::swap_ranges(right + done, right + done + run, dryDelay_[1].data() + position);
+            done += run;
+            position += run;
+            if (position == firLatency_) position = 0;
         }
-        double mid = 0.5 * (dryL + dryR);
-
-        if (guard) {
-            const double drySide = 0.5 * (dryL - dryR);
-            midPower_ = a * midPower_ + (1.0 - a) * mid * mid;
-            sidePower_ = a * sidePower_ + (1.0 - a) * side * side;
-            inputSidePower_ = a * inputSidePower_ + (1.0 - a) * drySide * drySide;
-            const double allowed = std::max(midPower_ * floorFactor_, inputSidePower_);
-            const double target = sidePower_ <= allowed ? 1.0 : std::sqrt(allowed / sidePower_);
-            const double held = -double(negatedTargetHold_.process(-static_cast<float>(target)));
-            guardGain_ = held < guardGain_ ? held : release * guardGain_ + (1.0 - release) * held;
-            minGain = std::min(minGain, guardGain_);
-            if (guardLookahead_ > 0) {
-                std::swap(mid, midDelay_[guardPosition_]);
-                std::swap(side, sideDelay_[guardPosition_]);
-                if (++guardPosition_ == guardLookahead_) guardPosition_ = 0;
-            }
-            side *= guardGain_;
-        }
-        left[i] = static_cast<float>(mid + side);
-        right[i] = static_cast<float>(mid - side);
+        dryPosition_ = position;
     }
-    minGuardGainDb_ = static_cast<float>(20.0 * std::log10(minGain));
+    for (std::size_t i = 0; i < n; ++i) mid[i] = 0.5 * (double(left[i]) + double(right[i]));
+
+    if (guardActive_) {
+        const double a = windowCoefficient_, release = releaseCoefficient_;
+        double* const power = widenedPower_.data();
+        double* const allowed = allowedPower_.data();
+        // Windowed powers (recursions) -> the allowed side power and the widened side's power.
+        double midPower = midPower_, sidePower = sidePower_, inputSidePower = inputSidePower_;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double drySide = 0.5 * (double(left[i]) - double(right[i]));
+            midPower = a * midPower + (1.0 - a) * mid[i] * mid[i];
+            sidePower = a * sidePower + (1.0 - a) * widened[i] * widened[i];
+            inputSidePower = a * inputSidePower + (1.0 - a) * drySide * drySide;
+            allowed[i] = std::max(midPower * floorFactor_, inputSidePower);
+            power[i] = sidePower;
+        }
+        midPower_ = midPower;
+        sidePower_ = sidePower;
+        inputSidePower_ = inputSidePower;
+        // Target gain sqrt(allowed / power) where the power is over, else 1 (negated for the hold).
+        float* const held = heldTarget_.data();
+        bool anyOver = false;
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool within = power[i] <= allowed[i];
+            const double root = std::sqrt(within ? 1.0 : allowed[i] / power[i]);
+            held[i] = -static_cast<float>(within ? 1.0 : root);
+            anyOver = anyOver || !within;
+        }
+        // Moving minimum of the target over the lookahead, then the release.
+        negatedTargetHold_.process(std::span<const float>(held, n), std::span<float>(held, n));
+        double gain = guardGain_;
+        bool unity = gain == 1.0 && !anyOver;
+        for (std::size_t i = 0; i < n && unity; ++i) unity = held[i] == -1.0f;
+        if (!unity) {
+            // (At unity the recursion would keep the gain at exactly 1: 1 = r + (1 - r) exactly.)
+            // gain = h < gain ? h : release gain + (1 - release) h;  minGain = std::min(minGain, gain),
+            // with vector selects (lane 0; see dsp/vector_types.h): the same bits, no branch.
+            const Double2 releaseCoefficient{release, release}, releaseInput{1.0 - release, 1.0 - release};
+            Double2 g{gain, gain};
+            const double startMin = std::pow(10.0, double(minGuardGainDb_) / 20.0);
+            Double2 minGain{startMin, startMin};
+            for (std::size_t i = 0; i < n; ++i) {
+                const double h = -double(held[i]);
+                const Double2 target{h, h};
+                const Double2 released = releaseCoefficient * g + releaseInput * target;
+                g = select(target < g, target, released);
+                minGain = select(g < minGain, g, minGain);
+                power[i] = g[0];  // now the gain per frame
+            }
+            guardGain_ = g[0];
+            minGuardGainDb_ = static_cast<float>(20.0 * std::log10(minGain[0]));
+        }
+        // Mid and widened side wait for the lookahead (in runs up to the ring's end), then the gain.
+        if (guardLookahead_ > 0) {
+            std::size_t position = guardPosition_;
+            for (std::size_t done = 0; done < n;) {
+                const std::size_t run = std::min(n - done, guardLookahead_ - position);
+                std::swap_ranges(mid + done, mid + done + run, midDelay_.data() + position);
+                std::swap_ranges(widened + done, widened + done + run, sideDelay_.data() + position);
+                done += run;
+                position += run;
+                if (position == guardLookahead_) position = 0;
+            }
+            guardPosition_ = position;
+        }
+        if (!unity)
+            for (std::size_t i = 0; i < n; ++i) widened[i] *= power[i];
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        left[i] = static_cast<float>(mid[i] + widened[i]);
+        right[i] = static_cast<float>(mid[i] - widened[i]);
+    }
 }
 
 }  // namespace lathe::dsp

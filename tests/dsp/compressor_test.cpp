@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "support/signals.h"
 #include "support/stage_contract.h"
 #include "util/random.h"
+#include "dsp/fast_log_exp.h"
 
 using namespace lathe;
 using lathe::dsp::Compressor;
@@ -152,6 +154,75 @@ TEST(SmoothPeakDetector, ProgramDependentReleaseIsSlowerAfterSustainedReduction)
     EXPECT_NEAR(afterTransient, releaseMs, 1000 / rate);
     // After 3 s it holds 95 %: release to 1/e then takes slowMs * ln(0.95 e) = 949 ms.
     EXPECT_NEAR(afterSustained, slowMs * std::log((1 - std::exp(-3.0)) * std::numbers::e), 2.0);
+}
+
+// The branch-free block form against process() one value at a time: the same bits, with and
+// without program-dependent release, across block boundaries.
+TEST(SmoothPeakDetector, BlockProcessingMatchesPerSampleBitExact) {
+    Random random(5);
+    std::vector<double> input(20000);
+    double level = 0.0;
+    for (auto& x : input) {
+        level = std::max(0.0, level + 2.0 * random.bipolar());  // a wandering reduction in dB
+        x = random.uniform() < 0.1f ? 0.0 : level;
+    }
+    for (double slowMs : {0.0, 800.0}) {
+        SmoothPeakDetector single, block;
+        single.setTimes(5.0, 80.0, 48000.0, slowMs);
+        block.setTimes(5.0, 80.0, 48000.0, slowMs);
+        std::vector<double> expected(input.size()), actual = input;
+        double largest = 0.0;
+        for (std::size_t i = 0; i < input.size(); ++i) {
+            expected[i] = single.process(input[i]);
+            largest = std::max(largest, expected[i]);
+        }
+        double blockLargest = 0.0;
+        for (std::size_t offset = 0, size = 1; offset < actual.size(); offset += size, size = size * 3 % 1000 + 1) {
+            const std::size_t n = std::min(size, actual.size() - offset);
+            blockLargest = std::max(blockLargest, block.process(std::span<double>(actual.data() + offset, n)));
+        }
+        for (std::size_t i = 0; i < input.size(); ++i)
+            ASSERT_EQ(std::memcmp(&expected[i], &actual[i], sizeof(double)), 0) << "slow " << slowMs << " frame " << i;
+        EXPECT_EQ(blockLargest, largest);
+        EXPECT_EQ(block.value(), single.value());
+    }
+}
+
+// Several detectors stepped in one loop give each one's own bits (groups of four and a remainder,
+// with and without program-dependent release).
+TEST(SmoothPeakDetector, TogetherMatchesEachAloneBitExact) {
+    constexpr std::size_t kDetectors = 6, kFrames = 3000;
+    Random random(9);
+    std::vector<std::vector<double>> inputs(kDetectors, std::vector<double>(kFrames));
+    for (auto& input : inputs) {
+        double level = 0.0;
+        for (auto& x : input) x = level = std::max(0.0, level + 3.0 * random.bipolar());
+    }
+    std::vector<SmoothPeakDetector> alone(kDetectors), together(kDetectors);
+    for (std::size_t k = 0; k < kDetectors; ++k) {
+        const double attack = 1.0 + double(k), release = 40.0 + 30.0 * double(k), slow = k % 2 ? 600.0 : 0.0;
+        alone[k].setTimes(attack, release, 44100.0, slow);
+        together[k].setTimes(attack, release, 44100.0, slow);
+    }
+    std::vector<std::vector<double>> expected = inputs, actual = inputs;
+    std::vector<double> largestAlone(kDetectors);
+    for (std::size_t k = 0; k < kDetectors; ++k) largestAlone[k] = alone[k].process(std::span<double>(expected[k]));
+    std::vector<SmoothPeakDetector*> detectors;
+    std::vector<double*> values;
+    for (std::size_t k = 0; k < kDetectors; ++k) {
+        detectors.push_back(&together[k]);
+        values.push_back(actual[k].data());
+    }
+    std::vector<std::vector<double>> scratchSpace(kDetectors, std::vector<double>(2 * kFrames));
+    std::vector<double*> scratch;
+    for (auto& space : scratchSpace) scratch.push_back(space.data());
+    std::vector<double> largest(kDetectors);
+    SmoothPeakDetector::processTogether(detectors, values, scratch, kFrames, largest.data());
+    for (std::size_t k = 0; k < kDetectors; ++k) {
+        ASSERT_EQ(std::memcmp(expected[k].data(), actual[k].data(), kFrames * sizeof(double)), 0) << "detector " << k;
+        EXPECT_EQ(largest[k], largestAlone[k]);
+        EXPECT_EQ(together[k].value(), alone[k].value());
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -518,6 +589,127 @@ TEST(Compressor, RejectsInvalidSettings) {
     p = {};
     p.sidechainHighPassHz = 30000;
     EXPECT_FALSE(Compressor(p).prepare({48000, 2, 512}).ok());
+}
+
+namespace {
+
+// The compressor as a per-sample scalar model: the signal flow of compressor.h, one frame at a
+// time, with the library's own building blocks one value at a time (MovingMaximum::process(float),
+// SmoothPeakDetector::process(double), GainComputer, fastLog / fastExp). Compressor::process runs
+// the same arithmetic in passes over the block (vectorised, AVX2 where the machine has it); this is
+// its scalar twin. No side-chain high-pass (its filter has its own tests).
+AudioBuffer perSampleCompressor(const Compressor::Params& p, const AudioBuffer& input, double rate, float* maxReduction) {
+    const bool midSide = p.stereoMode == Compressor::StereoMode::MidSide;
+    const bool rms = p.detector == Compressor::Detector::Rms;
+    const int paths = midSide ? 2 : 1;
+    const GainComputer computer(p.thresholdDb, p.ratio, p.kneeDb);
+    const double kneeStartLevel =
+        rms ? std::pow(10.0, computer.kneeStartDb() / 10.0) : std::pow(10.0, computer.kneeStartDb() / 20.0);
+    const double toDb = rms ? 10.0 / std::log(10.0) : 20.0 / std::log(10.0);
+    const double dbToLog = std::log(10.0) / 20.0;
+    const double makeup = p.makeupGainDb, unity = std::pow(10.0, makeup / 20.0);
+    const double mix = double(p.mixPercent) / 100.0, dry = 1.0 - mix;
+    const double rmsCoefficient = SmoothPeakDetector::coefficient(p.rmsWindowMs, rate);
+    const auto lookahead = std::size_t(std::llround(p.lookaheadMs * rate / 1000.0));
+    dsp::MovingMaximum hold[2];
+    SmoothPeakDetector detector[2];
+    double meanSquare[2][2] = {{0, 0}, {0, 0}};
+    for (int k = 0; k < paths; ++k) {
+        hold[k].prepare(std::size_t(std::llround(p.peakHoldMs * rate / 1000.0)) + 1);
+        detector[k].setTimes(p.attackMs, p.releaseMs, rate, p.autoRelease ? p.autoReleaseSlowMs : 0.0);
+    }
+    std::vector<std::vector<float>> ring(2, std::vector<float>(std::max<std::size_t>(lookahead, 1), 0.0f));
+    std::size_t position = 0;
+    double largest = 0.0;
+    AudioBuffer out(2, input.numFrames());
+    for (std::size_t i = 0; i < input.numFrames(); ++i) {
+        const float l = input.channel(0)[i], r = input.channel(1)[i];
+        float sidechain[2][2];  // [path][channel]
+        if (midSide) {
+            sidechain[0][0] = 0.5f * (l + r);
+            sidechain[1][0] = 0.5f * (l - r);
+        } else {
+            sidechain[0][0] = l;
+            sidechain[0][1] = r;
+        }
+        const int channels = midSide ? 1 : 2;
+        double gain[2];
+        for (int k = 0; k < paths; ++k) {
+            double level = 0.0;
+            if (rms) {
+                for (int c = 0; c < channels; ++c) {
+                    const double x = sidechain[k][c];
+                    meanSquare[k][c] = rmsCoefficient * meanSquare[k][c] + (1.0 - rmsCoefficient) * x * x;
+                    level = std::max(level, meanSquare[k][c]);
+                }
+            } else {
+                float peak = std::abs(sidechain[k][0]);
+                for (int c = 1; c < channels; ++c) peak = std::max(peak, std::abs(sidechain[k][c]));
+                level = hold[k].process(peak);
+            }
+            double target = 0.0;
+            if (!(level <= kneeStartLevel))
+                target = computer.gainReductionDb(toDb * dsp::fastmath::fastLog(std::max(level, DBL_MIN)));
+            const double reduction = detector[k].process(target);
+            largest = std::max(largest, reduction);
+            gain[k] = reduction == 0.0 ? unity : dsp::fastmath::fastExp((makeup - reduction) * dbToLog);
+        }
+        float delayedL = l, delayedR = r;
+        if (lookahead > 0) {
+            delayedL = ring[0][position];
+            delayedR = ring[1][position];
+            ring[0][position] = l;
+            ring[1][position] = r;
+            if (++position == lookahead) position = 0;
+        }
+        if (midSide) {
+            const double dl = delayedL, dr = delayedR;
+            const double mid = 0.5 * (dl + dr) * gain[0];
+            const double side = 0.5 * (dl - dr) * gain[1];
+            out.channel(0)[i] = float(dry * dl + mix * (mid + side));
+            out.channel(1)[i] = float(dry * dr + mix * (mid - side));
+        } else {
+            out.channel(0)[i] = float(double(delayedL) * (dry + mix * gain[0]));
+            out.channel(1)[i] = float(double(delayedR) * (dry + mix * gain[0]));
+        }
+    }
+    *maxReduction = float(largest);
+    return out;
+}
+
+}  // namespace
+
+// The block passes (and their vectorised, AVX2 or SSE2, loops) against the per-sample model: the
+// same bits, in random block sizes, for peak and RMS detection, linked and mid/side, with lookahead,
+// mix, make-up and program-dependent release.
+TEST(Compressor, BlockPassesMatchPerSampleModelBitExact) {
+    const double rate = 44100;
+    const AudioBuffer input = test::pinkNoise(rate, 2.0, 0.9);
+    std::vector<Compressor::Params> settings(4);
+    settings[0].lookaheadMs = 2;
+    settings[0].autoRelease = true;
+    settings[1].detector = Compressor::Detector::Rms;
+    settings[1].mixPercent = 70;
+    settings[1].makeupGainDb = 4;
+    settings[2].stereoMode = Compressor::StereoMode::MidSide;
+    settings[2].lookaheadMs = 1;
+    settings[2].kneeDb = 0;
+    settings[3].stereoMode = Compressor::StereoMode::MidSide;
+    settings[3].detector = Compressor::Detector::Rms;
+    settings[3].autoRelease = true;
+    settings[3].peakHoldMs = 0;
+    for (auto& p : settings) {
+        p.thresholdDb = -30;
+        p.ratio = 4;
+        float modelMax = 0;
+        const AudioBuffer expected = perSampleCompressor(p, input, rate, &modelMax);
+        Compressor compressor(p);
+        AudioBuffer output = copyOf(input.block());
+        test::processRandomBlocks(compressor, output, rate, 17);
+        expectBitIdentical(output, expected);
+        EXPECT_EQ(compressor.maxGainReductionDb(), modelMax);
+        EXPECT_GT(modelMax, 6.0f);  // it really compressed
+    }
 }
 
 TEST(Compressor, StageContract) {

@@ -259,6 +259,77 @@ TEST(StereoImager, Width200GuardKeepsCorrelationAboveFloor) {
     }
 }
 
+namespace {
+
+// The imager with a plain width (no FIR) and its correlation guard, as a per-sample scalar model:
+// the algorithm of stereo_imager.h one frame at a time (the guard's lookahead minimum with
+// MovingMaximum::process(float)). StereoImager::process runs it in passes over the block, with
+// vector selects in the guard's release recursion; this is its scalar twin.
+AudioBuffer perSampleGuardedWidth(const StereoImager::Params& p, const AudioBuffer& input, double rate,
+                                  float* minGuardGainDb) {
+    const double scale = double(p.widthPercent[0]) / 100.0;
+    const double a = std::exp(-1000.0 / (double(p.correlationWindowMs) * rate));
+    const double release = p.guardReleaseMs > 0.0f ? std::exp(-1000.0 / (double(p.guardReleaseMs) * rate)) : 0.0;
+    const auto lookahead = std::size_t(std::llround(4.0 * p.correlationWindowMs * rate / 1000.0));
+    const double margin = 1.0 - std::pow(a, double(lookahead));
+    const double floorFactor = margin * (1.0 - double(p.correlationFloor)) / (1.0 + double(p.correlationFloor));
+    dsp::MovingMaximum hold;
+    hold.prepare(lookahead + 1);
+    std::vector<double> midDelay(lookahead, 0.0), sideDelay(lookahead, 0.0);
+    std::size_t position = 0;
+    double midPower = 0, sidePower = 0, inputSidePower = 0, gain = 1.0, minGain = 1.0;
+    AudioBuffer out(2, input.numFrames());
+    for (std::size_t i = 0; i < input.numFrames(); ++i) {
+        const double l = input.channel(0)[i], r = input.channel(1)[i];
+        double side = scale * (0.5 * (l - r));
+        double mid = 0.5 * (l + r);
+        const double drySide = 0.5 * (l - r);
+        midPower = a * midPower + (1.0 - a) * mid * mid;
+        sidePower = a * sidePower + (1.0 - a) * side * side;
+        inputSidePower = a * inputSidePower + (1.0 - a) * drySide * drySide;
+        const double allowed = std::max(midPower * floorFactor, inputSidePower);
+        const double target = sidePower <= allowed ? 1.0 : std::sqrt(allowed / sidePower);
+        const double held = -double(hold.process(-static_cast<float>(target)));
+        gain = held < gain ? held : release * gain + (1.0 - release) * held;
+        minGain = std::min(minGain, gain);
+        std::swap(mid, midDelay[position]);
+        std::swap(side, sideDelay[position]);
+        if (++position == lookahead) position = 0;
+        side *= gain;
+        out.channel(0)[i] = static_cast<float>(mid + side);
+        out.channel(1)[i] = static_cast<float>(mid - side);
+    }
+    *minGuardGainDb = static_cast<float>(20.0 * std::log10(minGain));
+    return out;
+}
+
+}  // namespace
+
+TEST(StereoImager, BlockPassesMatchPerSampleGuardModelBitExact) {
+    const double rate = 44100;
+    AudioBuffer input = correlatedNoise(rate, 2.0, 0.2, 5);
+    for (std::size_t i = std::size_t(0.8 * rate); i < std::size_t(1.1 * rate); ++i)
+        input.channel(1)[i] = input.channel(0)[i];  // a mono passage
+    for (float floor : {0.0f, 0.5f}) {
+        StereoImager::Params p;
+        p.widthPercent.fill(180.0f);
+        p.correlationFloor = floor;
+        p.guardReleaseMs = 80.0f;
+        float modelMinDb = 0;
+        const AudioBuffer expected = perSampleGuardedWidth(p, input, rate, &modelMinDb);
+        StereoImager imager(p);
+        AudioBuffer output = copyOf(input.block());
+        test::processRandomBlocks(imager, output, rate, 3);
+        ASSERT_EQ(imager.latencyFrames(), int(std::llround(4.0 * p.correlationWindowMs * rate / 1000.0)));
+        for (int c = 0; c < 2; ++c)
+            for (std::size_t i = 0; i < input.numFrames(); ++i)
+                ASSERT_EQ(std::memcmp(&output.channel(c)[i], &expected.channel(c)[i], sizeof(float)), 0)
+                    << "floor " << floor << " channel " << c << " frame " << i;
+        EXPECT_EQ(imager.minGuardGainDb(), modelMinDb);
+        EXPECT_LT(modelMinDb, -1.0f);  // the guard really worked
+    }
+}
+
 TEST(StereoImager, RejectsInvalidSettings) {
     StereoImager::Params p;
     EXPECT_FALSE(StereoImager(p).prepare({48000, 1, 512}).ok());

@@ -123,8 +123,17 @@ public:
     void process(AudioBlock block) noexcept;
     /// output = filter(input); shapes must match; input and output may be the same block.
     void process(ConstAudioBlock input, AudioBlock output) noexcept;
+    /// first(input) -> firstOutput and second(input) -> secondOutput in one pass, so the two filters'
+    /// recursions overlap (a crossover's low-pass and high-pass). Same channel count; outputs may
+    /// be the input block but not each other. The same bits as two process() calls.
+    static void processTwo(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second, ConstAudioBlock input,
+                           AudioBlock firstOutput, AudioBlock secondOutput) noexcept;
     /// One sample of one channel (for callers that interleave their own work per sample).
     [[nodiscard]] double processSample(int channel, double input) noexcept;
+
+    /// processTwo's loops (the same code compiled for the baseline and for AVX2; internal).
+    static void processTwoKernels(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
+                                  ConstAudioBlock input, AudioBlock firstOutput, AudioBlock secondOutput) noexcept;
 
 private:
     static constexpr std::size_t kStateSize = BiquadFilter::kStateSize;

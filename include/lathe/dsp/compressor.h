@@ -33,17 +33,21 @@ class GainComputer {
 public:
     GainComputer() = default;
     GainComputer(double thresholdDb, double ratio, double kneeDb) noexcept
-        : thresholdDb_(thresholdDb), slope_(1.0 / ratio - 1.0), kneeDb_(kneeDb) {}
+        : thresholdDb_(thresholdDb), slope_(1.0 / ratio - 1.0), kneeDb_(kneeDb),
+          halfInverseKnee_(kneeDb > 0.0 ? 0.5 / kneeDb : 0.0) {}
 
     // Gain reduction xG - yG in dB (>= 0), computed directly so that ratio 1 gives exactly 0.
     // The boundary 2(xG - T) = -W belongs to the unity branch (both branches give 0 there), which
-    // also keeps the hard knee (W = 0) free of 0/0 at the threshold.
+    // also keeps the hard knee (W = 0) free of 0/0 at the threshold. Written with selects rather
+    // than branches (every branch is evaluated; 1/(2W) is precomputed, 0 for a hard knee whose knee
+    // branch is never selected) so that a loop over a block of levels vectorises.
     [[nodiscard]] double gainReductionDb(double inputDb) const noexcept {
         const double over = inputDb - thresholdDb_;
-        if (2.0 * over <= -kneeDb_) return 0.0;
-        if (2.0 * over > kneeDb_) return -slope_ * over;
         const double inKnee = over + 0.5 * kneeDb_;
-        return -slope_ * inKnee * inKnee / (2.0 * kneeDb_);
+        const double kneeReduction = -slope_ * inKnee * inKnee * halfInverseKnee_;
+        const double aboveReduction = -slope_ * over;
+        const double reduction = 2.0 * over > kneeDb_ ? aboveReduction : kneeReduction;
+        return 2.0 * over <= -kneeDb_ ? 0.0 : reduction;
     }
     // Output level yG for input level xG, both in dB.
     [[nodiscard]] double outputLevelDb(double inputDb) const noexcept { return inputDb - gainReductionDb(inputDb); }
@@ -54,6 +58,7 @@ private:
     double thresholdDb_ = 0.0;
     double slope_ = 0.0;  // 1/R - 1
     double kneeDb_ = 0.0;
+    double halfInverseKnee_ = 0.0;  // 1 / (2W)
 };
 
 // The smooth branching peak detector of Giannoulis et al. 2012 (eq. 17), run on the gain reduction
@@ -77,11 +82,22 @@ public:
         return fast_ > slow_ ? fast_ : slow_;
     }
     [[nodiscard]] double value() const noexcept { return autoRelease_ && slow_ > fast_ ? slow_ : fast_; }
+    // process() on every element of `values`, in place, without data-dependent branches (the
+    // direction test selects, it does not jump: a compressor's detector input goes up and down at
+    // random). The same bits as process() one at a time. Returns the largest output (0 if empty).
+    double process(std::span<double> values) noexcept;
+    // Several detectors, each on its own `frames` values in place, in one loop, so that their
+    // recursions overlap (a multiband compressor's bands). The same bits as process(span) on each;
+    // largest[k] receives detector k's largest output. scratch[k]: room for 2 x frames doubles.
+    static void processTogether(std::span<SmoothPeakDetector* const> detectors, std::span<double* const> values,
+                                std::span<double* const> scratch, std::size_t frames, double* largest) noexcept;
 
     // exp(-1 / (tau fs)); 0 for tau <= 0 (instantaneous).
     [[nodiscard]] static double coefficient(double timeMs, double sampleRate) noexcept;
 
 private:
+    struct Lanes;  // the vector form of process() used by the block forms
+
     double attack_ = 0.0, release_ = 0.0, slowCoefficient_ = 0.0;
     bool autoRelease_ = false;
     double fast_ = 0.0, slow_ = 0.0;
@@ -97,19 +113,28 @@ private:
 // Linked channels: the per-frame maximum of the channels' |x| (peak), or one mean square per
 // channel and their maximum (RMS).
 //
-// MovingMaximum: the maximum of the last windowFrames inputs, by a monotonic queue in fixed ring
-// buffers (amortised O(1) per sample; no allocation after prepare). NaN inputs do not break it.
+// MovingMaximum: the maximum of the last windowFrames inputs (of those seen since reset), by the
+// van Herk / Gil-Werman scheme: the stream is cut into segments of windowFrames frames; the window
+// ending at position p of the current segment is [0, p] of it (a running prefix maximum) plus
+// [p + 1, end) of the previous segment (suffix maxima, computed once when that segment completed).
+// About three comparisons per sample whatever the signal, no data-dependent branches; no allocation
+// after prepare. NaN inputs do not break it (they leave the window after at most two segments).
 class MovingMaximum {
 public:
     void prepare(std::size_t windowFrames);  // allocates
     void reset() noexcept;
     // Maximum of the last windowFrames inputs (including this one).
     float process(float input) noexcept;
+    // The same for a block: output[i] = process(input[i]); input and output may be the same span.
+    void process(std::span<const float> input, std::span<float> output) noexcept;
 
 private:
-    std::vector<float> values_;
-    std::vector<std::size_t> stamps_;  // frame index of each queued value
-    std::size_t window_ = 1, head_ = 0, size_ = 0, frame_ = 0;
+    void completeSegment() noexcept;
+
+    std::vector<float> segment_;  // inputs of the current segment so far
+    std::vector<float> suffix_;   // suffix_[j] = max of the previous segment's [j, end); suffix_[window] = -inf
+    std::size_t window_ = 1, position_ = 0;
+    float prefix_ = 0.0f;  // max of the current segment's [0, position_)
 };
 
 // Applies a per-frame gain to `audio` (already latency-aligned) with a dry/wet mix:
@@ -172,10 +197,22 @@ private:
         MovingMaximum peakHold;
         std::vector<double> meanSquare;  // RMS: one per input channel of this path
         SmoothPeakDetector smoother;
-        std::vector<double> gain;  // per frame of the current block, linear
+        std::vector<float> peak;     // per frame of the current block: held side-chain peak
+        std::vector<double> level;   // per frame: linear level (amplitude, or mean square for RMS)
+        std::vector<double> gain;    // per frame of the current block, linear
+        std::vector<double> detectorScratch;  // 2 per frame: SmoothPeakDetector::processTogether
     };
 
-    void computeGains(int path, std::size_t numFrames) noexcept;
+    // process() in three phases, so that MultibandCompressor can run its bands' detectors together:
+    // analyse (side-chain, level, static curve -> each path's `gain` holds the target reduction),
+    // the detectors (SmoothPeakDetector: `gain` holds the reduction), finish (dB -> linear gain,
+    // delay, application).
+    friend class MultibandCompressor;
+    void analyse(AudioBlock block) noexcept;
+    void finish(AudioBlock block) noexcept;
+    void computeTargets(int path, std::size_t numFrames) noexcept;
+    void computeLinearGains(int path, std::size_t numFrames) noexcept;
+    void noteReduction(double largest) noexcept;  // the detectors' largest output -> max readout
     void delayInPlace(AudioBlock block) noexcept;
 
     Params params_;
@@ -184,6 +221,7 @@ private:
     int numPaths_ = 1;
     std::array<DetectorPath, kMaxDetectors> paths_;
     std::vector<std::vector<float>> sidechain_;  // per input channel of the side-chain, per frame
+    std::array<const float*, kMaxChannels> sidechainData_{};  // this block's side-chain (sidechain_ or the block)
     MultichannelBiquadFilter sidechainFilter_;   // 2nd-order Butterworth high-pass (when enabled)
     bool sidechainFiltered_ = false;
     std::vector<std::vector<float>> delayLines_;     // lookahead, one per channel

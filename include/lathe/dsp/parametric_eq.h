@@ -86,6 +86,8 @@ private:
     [[nodiscard]] BiquadCascade designFor(const EqBand& band, bool active) const noexcept;
     void designSegment(Slot& slot) const noexcept;
     void processSlot(int slot, std::size_t frames) noexcept;
+    void processSlots(AudioBlock block, std::size_t offset, std::size_t frames) noexcept;
+    void processFused(AudioBlock block, std::size_t offset, std::size_t frames) noexcept;
     [[nodiscard]] double* history(std::size_t pool, int slot, int channel) noexcept;
 
     ParametricEqSettings settings_;
@@ -100,6 +102,13 @@ private:
     // Per slot and channel DF-I history, two pools (sounding, incoming); and double scratch.
     std::vector<double> histories_;
     std::vector<double> scratch_;
+    std::vector<double> fusedHistories_;  // processFused(): one cascade's history per channel
+    // Frames processed (saturating at kFramesToConsistency) since the last change of any band. The
+    // fused path shares history between adjacent bands (band k's output history is band k+1's
+    // input history); each band's own histories agree with that once every band has sounded a
+    // static filter for two frames (DF-I keeps two frames of history), so only then is it used.
+    static constexpr std::size_t kFramesToConsistency = 2;
+    std::size_t consistentFrames_ = 0;
 };
 
 }  // namespace lathe::dsp
