@@ -16,6 +16,7 @@
 #include "lathe/resampler.h"
 #include "mastering/limiter_loudness_model.h"
 #include "reference_refine.h"
+#include "mastering/level_measure.h"
 #include "stage_factory.h"
 #include "util/text.h"
 
@@ -40,24 +41,6 @@ analysis::Analysis analyzeBuffer(ConstAudioBlock audio, double sampleRate, const
     return result;
 }
 
-struct Measured {
-    double integratedLufs;
-    double truePeakDbtp;
-};
-
-Measured measure(ConstAudioBlock audio, double sampleRate) {
-    analysis::LoudnessMeter meter;
-    analysis::TruePeakMeter peak;
-    (void)meter.prepare(sampleRate, audio.numChannels(), {false, false, std::int64_t(audio.numFrames())});
-    (void)peak.prepare(sampleRate, audio.numChannels(), 65536);
-    constexpr std::size_t kBlock = 65536;
-    for (std::size_t offset = 0; offset < audio.numFrames(); offset += kBlock) {
-        const auto block = audio.slice(offset, std::min(kBlock, audio.numFrames() - offset));
-        meter.process(block);
-        peak.process(block);
-    }
-    return {meter.result().integratedLufs.value_or(-70.0), peak.truePeakDbtp()};
-}
 
 // Renders the limiter tail over `input` into `output` (same length, the latency trimmed), then the
 // word-length stage when there is one, and analyses the result on the way: the samples as they will

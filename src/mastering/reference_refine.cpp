@@ -9,6 +9,7 @@
 #include "lathe/mastering/master.h"  // loudestSection
 #include "lathe/mastering/tonal_balance.h"
 #include "reference_plan.h"
+#include "mastering/level_measure.h"
 #include "stage_factory.h"
 #include "util/text.h"
 
@@ -36,24 +37,6 @@ std::size_t bandOf(double frequencyHz) {
     return kBands;
 }
 
-struct Level {
-    double integratedLufs;
-    double truePeakDbtp;
-};
-
-Level measure(ConstAudioBlock audio, double sampleRate) {
-    analysis::LoudnessMeter meter;
-    analysis::TruePeakMeter peak;
-    (void)meter.prepare(sampleRate, audio.numChannels(), {false, false, std::int64_t(audio.numFrames())});
-    (void)peak.prepare(sampleRate, audio.numChannels(), 65536);
-    constexpr std::size_t kBlock = 65536;
-    for (std::size_t offset = 0; offset < audio.numFrames(); offset += kBlock) {
-        const auto block = audio.slice(offset, std::min(kBlock, audio.numFrames() - offset));
-        meter.process(block);
-        peak.process(block);
-    }
-    return {meter.result().integratedLufs.value_or(-70.0), peak.truePeakDbtp()};
-}
 
 // The trials run on the loudest kTrialSeconds of a longer mix: the corrections are long-term
 // properties of the music, and the excerpt keeps a trial cheap.
@@ -63,7 +46,7 @@ Result<ReferenceProfile> trialProfile(const MasteringPlan& plan, ConstAudioBlock
     auto chain = buildPreLimiterChain(plan, mix.numChannels());
     auto preLimiter = renderOffline(*chain, mix, sampleRate);
     if (!preLimiter) return preLimiter.error();
-    const Level level = measure(preLimiter->block(), sampleRate);
+    const Measured level = measure(preLimiter->block(), sampleRate);
     MasteringPlan limiterPlan = plan;
     limiterPlan.limiter.ceilingDbtp = std::min(plan.limiter.ceilingDbtp - kMeterToleranceDb,
                                                plan.limiter.peakTargetDbtp.value_or(plan.limiter.ceilingDbtp));
