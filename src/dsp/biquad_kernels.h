@@ -6,10 +6,12 @@
 //   history[2k+2], history[2k+3]  y[n-1], y[n-2] of section k (= input history of section k+1)
 //   v                             the sample travelling down the cascade (input of the current section)
 // The section count is a template parameter so that the history lives in registers and the loops
-// unroll; `dispatch` picks the instantiation at run time. The pair kernel runs two channels in one
-// loop: their recursions are independent, so they overlap (and may share SIMD registers).
+// unroll; `dispatch` picks the instantiation at run time. The pair kernels run two channels (and
+// the sections of a cascade, as a wavefront, see below) side by side in vector lanes.
 // Every kernel evaluates each section with the same expression, so the mono, pair and ramp paths
-// give bit-identical results for the same coefficients.
+// give bit-identical results for the same coefficients (tests/dsp/biquad_test.cpp,
+// AllKernelPathsAgreeBitExact, checks the vector kernels against the scalar mono kernel for every
+// section count; the crossover and EQ tests check the two-cascade and fused forms).
 
 #include <algorithm>
 #include <cstddef>
@@ -49,21 +51,19 @@ void cascadeMono(const BiquadCoefficients* coefficients, double* history, const 
     for (int k = 0; k < 2 * N + 2; ++k) history[k] = h[k];
 }
 
-// The pair kernels hold two doubles side by side (one per channel of a pair) in a Double2
-// (dsp/vector_types.h), so both recursions run in one SSE2 register without intrinsics. Each lane
-// evaluates exactly the scalar `section` expression (same operations in the same order, IEEE
-// double, no contraction), so a channel's bits do not depend on the kernel that ran it;
-// tests/dsp/biquad_test.cpp (AllKernelPathsAgreeBitExact) checks the pair kernel against the
-// scalar mono kernel for every section count.
-
-// The pair kernels run a cascade as a wavefront: in step t, section k processes frame t - k, taking
-// as input the output section k-1 produced in step t - 1. The sections of one step are independent,
-// so their recursions overlap in the pipeline instead of each frame travelling through the whole
-// cascade before the next can start (a cascade of N sections costs about N/4 of a frame's latency
-// chain instead of all of it). Each section still computes exactly the `section` expression on the
-// same inputs in the same order of frames, so the output bits are those of the mono kernel. Every
-// call drains the wavefront (the last N - 1 steps run only the later sections), so all sections end
-// on the same frame and the history is stored in the shared layout of the glossary.
+// The pair kernels hold doubles side by side in GCC/Clang generic vectors (Double2 = one SSE2
+// register, Double4 = one AVX register or two SSE2 ones) without intrinsics. Each lane evaluates
+// exactly the scalar `section` expression (same operations in the same order, IEEE double, no
+// contraction), so a channel's bits do not depend on the kernel that ran it.
+//
+// They run a cascade as a wavefront: in step t, section k processes frame t - k, taking as input
+// the output section k-1 produced in step t - 1. The sections of one step are independent, so they
+// can share vectors and their recursions overlap in the pipeline instead of each frame travelling
+// through the whole cascade before the next can start. Each section still computes exactly the
+// `section` expression on the same inputs in the same order of frames, so the output bits are those
+// of the mono kernel. Every call fills and drains the wavefront (in the first and last N - 1 steps
+// only the sections with a frame to process update), so all sections end on the same frame and the
+// history is stored in the shared layout of the glossary.
 typedef double Double4 __attribute__((vector_size(32)));
 typedef long long Mask4 __attribute__((vector_size(32)));  // what Double4 comparisons give
 

@@ -105,7 +105,8 @@ private:
 };
 
 /// The same cascade on up to kMaxChannels channels (coefficients shared, state per channel).
-/// Channels are processed in pairs so the two recursions run side by side in registers.
+/// Channels are processed in pairs, their recursions (and a cascade's sections) side by side in
+/// vector registers (src/dsp/biquad_kernels.h); the bits are those of BiquadFilter.
 /// Latency 0. Never allocates.
 class MultichannelBiquadFilter {
 public:
