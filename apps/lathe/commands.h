@@ -19,5 +19,6 @@ void registerDemoMixCommand(CLI::App& app, CommandContext& context);
 void registerAnalyzeCommand(CLI::App& app, CommandContext& context);
 void registerMasterCommand(CLI::App& app, CommandContext& context);
 void registerCheckCommand(CLI::App& app, CommandContext& context);
+void registerAlbumCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace lathe::cli

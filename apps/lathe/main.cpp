@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     lathe::cli::registerAnalyzeCommand(app, context);
     lathe::cli::registerMasterCommand(app, context);
     lathe::cli::registerCheckCommand(app, context);
+    lathe::cli::registerAlbumCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

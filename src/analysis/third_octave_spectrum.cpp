@@ -73,11 +73,11 @@ struct ComplexBuffer {
 
 }  // namespace
 
-// Glossary: N fftSize, H = N hop (frames do not overlap); history holds the last `filled` samples of mid and side;
+// Glossary: N fftSize, H hop (N: frames do not overlap; N/4 with overlap 4); history holds the last `filled` samples of mid and side;
 // power accumulates |X_k|^2 over frames; windowEnergy accumulates sum w^2 over the samples framed.
 struct ThirdOctaveSpectrum::State {
-    State(double rate, int channels, std::size_t size)
-        : sampleRate(rate), numChannels(channels), fftSize(size), hop(size), window(size),
+    State(double rate, int channels, std::size_t size, std::size_t hopSize)
+        : sampleRate(rate), numChannels(channels), fftSize(size), hop(hopSize), window(size),
           midHistory(size, 0.0f), sideHistory(channels >= 2 ? size : 0, 0.0f), frame(size), spectrum(size / 2 + 1),
           midPower(size / 2 + 1, 0.0), sidePower(channels >= 2 ? size / 2 + 1 : 0, 0.0) {
         for (std::size_t i = 0; i < fftSize; ++i)
@@ -173,11 +173,13 @@ std::size_t ThirdOctaveSpectrum::fftSizeFor(double sampleRate) noexcept {
     return std::max<std::size_t>(4096, std::bit_ceil(minimum));
 }
 
-Status ThirdOctaveSpectrum::prepare(double sampleRate, int numChannels) {
+Status ThirdOctaveSpectrum::prepare(double sampleRate, int numChannels, int overlap) {
     if (!(sampleRate > 0)) return fail("third-octave spectrum: sample rate must be positive");
+    if (overlap != 1 && overlap != 4) return fail("third-octave spectrum: overlap must be 1 or 4");
     if (numChannels < 1 || numChannels > kMaxChannels)
         return fail("third-octave spectrum: unsupported channel count " + std::to_string(numChannels));
-    state_ = std::make_unique<State>(sampleRate, numChannels, fftSizeFor(sampleRate));
+    const std::size_t fftSize = fftSizeFor(sampleRate);
+    state_ = std::make_unique<State>(sampleRate, numChannels, fftSize, fftSize / std::size_t(overlap));
     if (!state_->plan || !state_->frame.data || !state_->spectrum.data) {
         state_.reset();
         return fail("third-octave spectrum: cannot set up an FFT of " + std::to_string(fftSizeFor(sampleRate)) + " points");

@@ -67,4 +67,46 @@ float LimiterGainEnvelope::push(float requiredGain) noexcept {
     return smooth_[2].push(smooth_[1].push(smooth_[0].push(released)));
 }
 
+bool LimiterGainEnvelope::restsAtUnity() const noexcept {
+    // Unity in then keeps held == 1 and released_ == 1 in push(), and the boxes return exactly 1;
+    // only the overload state may still be decaying.
+    return released_ == 1.0 && hold_.isSteadyAt(-1.0f) && smooth_[0].isSteadyAt(1.0f) && smooth_[1].isSteadyAt(1.0f) &&
+           smooth_[2].isSteadyAt(1.0f);
+}
+
+void LimiterGainEnvelope::advanceOverload(std::size_t count) noexcept {
+    // push()'s update of the overload state while held == 1, step by step (it is a rounding-exact
+    // recurrence), until it snaps to 0, after which push() leaves it alone.
+    for (; count > 0 && overload_ > 0.0 && sinceOverload_ < gapFrames_; --count) {
+        sinceOverload_ = std::min(sinceOverload_ + 1, gapFrames_);
+        overload_ += ((sinceOverload_ < gapFrames_ ? 1.0 : 0.0) - overload_) * overloadStep_;
+        if (overload_ < 1e-9) overload_ = 0.0;
+    }
+    // The gap is over: the target is 0 and o + (0 - o) s rounds exactly as o - o s (negation is exact).
+    double overload = overload_;
+    for (; count > 0 && overload > 0.0; --count) {
+        overload -= overload * overloadStep_;
+        if (overload < 1e-9) overload = 0.0;
+    }
+    overload_ = overload;
+}
+
+void LimiterGainEnvelope::process(const float* required, float* gains, std::size_t n) noexcept {
+    std::size_t i = 0;
+    while (i < n) {
+        if (required[i] == 1.0f && restsAtUnity()) {
+            std::size_t run = 1;
+            while (i + run < n && required[i + run] == 1.0f) ++run;
+            if (overload_ > 0.0) advanceOverload(run);
+            hold_.advance(run);
+            for (auto& box : smooth_) box.advance(run);
+            std::fill_n(gains + i, run, 1.0f);
+            i += run;
+            continue;
+        }
+        gains[i] = push(required[i]);
+        ++i;
+    }
+}
+
 }  // namespace lathe::dsp

@@ -22,19 +22,23 @@ void MovingAverage::reset(float initialValue) noexcept {
     std::fill(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(length_), initialValue);
     index_ = 0;
     sum_ = static_cast<double>(initialValue) * static_cast<double>(length_);
+    last_ = initialValue;
+    run_ = length_;
 }
 
-float MovingAverage::push(float value) noexcept {
-    sum_ += static_cast<double>(value) - static_cast<double>(ring_[index_]);
-    ring_[index_] = value;
-    if (++index_ == length_) {
-        index_ = 0;
-        // Once per length: an exact re-sum (in ring order, so the result is deterministic).
-        double exact = 0.0;
-        for (std::size_t i = 0; i < length_; ++i) exact += static_cast<double>(ring_[i]);
-        sum_ = exact;
-    }
-    return static_cast<float>(sum_ / static_cast<double>(length_));
+void MovingAverage::resum() noexcept {
+    index_ = 0;
+    // Once per length: an exact re-sum (in ring order, so the result is deterministic).
+    double exact = 0.0;
+    for (std::size_t i = 0; i < length_; ++i) exact += static_cast<double>(ring_[i]);
+    sum_ = exact;
+}
+
+void MovingAverage::advance(std::size_t count) noexcept {
+    assert(isSteadyAt(last_));
+    // The pushes would leave the ring and the sum as they are (the exact re-sum finds the same sum).
+    index_ = (index_ + count % length_) % length_;
+    run_ += count;
 }
 
 }  // namespace lathe::dsp

@@ -136,6 +136,12 @@ int Oversampler::latencyFrames() const noexcept { return tapsPerPhase_; }
 double Oversampler::upsampleLatencyFrames() const noexcept { return 0.5 * double(tapsPerPhase_); }
 int Oversampler::tapsPerPhase() const noexcept { return tapsPerPhase_; }
 
+std::span<const float> Oversampler::upsampleBranchTaps(int branch) const noexcept {
+    assert(branch >= 1 && branch < factor_);
+    const auto k = static_cast<std::size_t>(tapsPerPhase_);
+    return {upTaps_.data() + static_cast<std::size_t>(branch - 1) * k, k};
+}
+
 double Oversampler::filterAmplitude(double frequencyHz) const noexcept {
     if (factor_ == 1 || sampleRate_ <= 0) return 1.0;
     return kaiserSincAmplitude(prototype_, factor_, frequencyHz / (sampleRate_ * double(factor_)));

@@ -54,4 +54,12 @@ float PeakHold::push(float value) noexcept {
     return values_[head_];
 }
 
+void PeakHold::advance(std::size_t count) noexcept {
+    assert(isSteadyAt(values_[head_]));
+    // Each push would drop the single entry (equal to it) and put itself in the same slot.
+    if (count == 0) return;
+    position_ += static_cast<std::int64_t>(count);
+    positions_[head_] = position_ - 1;
+}
+
 }  // namespace lathe::dsp

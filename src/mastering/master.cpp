@@ -2,14 +2,20 @@
 #include "lathe/mastering/master.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 
 #include "lathe/analysis/loudness_meter.h"
 #include "lathe/analysis/true_peak_meter.h"
+#include "lathe/dsp/denormals.h"
 #include "lathe/mastering/chain.h"
 #include "lathe/resampler.h"
+#include "mastering/limiter_loudness_model.h"
+#include "reference_refine.h"
 #include "stage_factory.h"
 #include "util/text.h"
 
@@ -51,6 +57,54 @@ Measured measure(ConstAudioBlock audio, double sampleRate) {
         peak.process(block);
     }
     return {meter.result().integratedLufs.value_or(-70.0), peak.truePeakDbtp()};
+}
+
+// Renders the limiter tail over `input` into `output` (same length, the latency trimmed), then the
+// word-length stage when there is one, and analyses the result on the way: the samples as they will
+// be written. One block at a time (no whole-signal copies); the same samples as renderOffline() of
+// each stage in turn, the stages being block-size invariant.
+Result<analysis::Analysis> renderDelivered(dsp::Stage& limiter, dsp::Stage* wordLength, ConstAudioBlock input, double sampleRate,
+                                           AudioBuffer& output) {
+    constexpr std::size_t kBlock = 4096;
+    const int channels = input.numChannels();
+    const std::size_t frames = input.numFrames();
+    if (auto status = limiter.prepare({sampleRate, channels, kBlock}); !status) return status.error();
+    if (wordLength != nullptr)
+        if (auto status = wordLength->prepare({sampleRate, channels, kBlock}); !status) return status.error();
+    analysis::Analyzer analyzer;
+    if (auto status = analyzer.prepare(sampleRate, channels, {}, std::int64_t(frames)); !status) return status.error();
+    const dsp::ScopedFlushDenormals noDenormals;
+    const auto latency = static_cast<std::size_t>(std::max(0, limiter.latencyFrames()));
+    AudioBuffer work(channels, kBlock);
+    for (std::size_t position = 0; position < frames + latency; position += kBlock) {
+        const std::size_t n = std::min(kBlock, frames + latency - position);
+        const std::size_t available = position < frames ? std::min(n, frames - position) : 0;
+        for (int c = 0; c < channels; ++c) {
+            const auto source = input.channel(c).subspan(position, available);
+            auto destination = work.channel(c);
+            std::copy(source.begin(), source.end(), destination.begin());
+            std::fill(destination.begin() + std::ptrdiff_t(available), destination.begin() + std::ptrdiff_t(n), 0.0f);
+        }
+        limiter.process(work.block().slice(0, n));
+        // Limiter output frame position + i is delivered frame position + i - latency.
+        const std::size_t skip = position < latency ? std::min(n, latency - position) : 0;
+        if (skip == n) continue;
+        const AudioBlock out = work.block().slice(skip, n - skip);
+        if (wordLength != nullptr) wordLength->process(out);
+        analyzer.process(out);
+        for (int c = 0; c < channels; ++c)
+            std::copy(out.channel(c).begin(), out.channel(c).end(), output.channel(c).begin() + std::ptrdiff_t(position + skip - latency));
+    }
+    return analyzer.finish();
+}
+
+bool sameSamples(ConstAudioBlock a, ConstAudioBlock b) {
+    if (a.numChannels() != b.numChannels() || a.numFrames() != b.numFrames()) return false;
+    for (int c = 0; c < a.numChannels(); ++c)
+        if (!std::equal(a.channel(c).begin(), a.channel(c).end(), b.channel(c).begin(),
+                        [](float x, float y) { return std::bit_cast<std::uint32_t>(x) == std::bit_cast<std::uint32_t>(y); }))
+            return false;
+    return true;
 }
 
 AudioBuffer sliceCopy(ConstAudioBlock audio, std::size_t start, std::size_t count) {
@@ -170,8 +224,13 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         return fileError(request.input, "is silent (no block above the -70 LUFS gate): nothing to master");
     report.timing.analyzeSeconds = secondsSince(phase);
 
-    // Plan.
-    report.plan = planMaster(report.before, request.plan);
+    // Plan. Reference matching compares the mix's profile, measured like the reference's.
+    PlanRequest planRequest = request.plan;
+    if (planRequest.reference && !planRequest.mixProfile)
+        planRequest.mixProfile = profileOf(audio.block(), inputRate, report.before, report.input);
+    report.plan = planMaster(report.before, planRequest);
+    if (auto refined = refineReferenceMatch(report.plan, planRequest, audio.block(), inputRate); !refined)
+        return fail("render: " + refined.error().message);
     for (const auto& w : report.plan.warnings) report.warnings.push_back(w);
 
     // Render the pre-limiter chain once.
@@ -193,35 +252,57 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     report.outputSampleRate = outputRate;
     report.timing.renderSeconds = secondsSince(phase);
 
-    // Gain into the limiter: secant iteration on the measured integrated loudness of the limited output.
+    // Gain into the limiter, found on the delivered samples (limiter, then dither): each render is
+    // analysed as it will be written. Without a clipper the LimiterLoudnessModel predicts the gain
+    // (one render lands within the tolerance: the model agrees with rendering to thousandths of a
+    // LU); a miss corrects the model by its measured error there and predicts again.
     phase = Clock::now();
     const double targetLufs = report.plan.loudness.plannedLufs;
-    const Measured preMeasured = measure(preLimiter.block(), outputRate);
     // EBU Tech 3341 lets a compliant true-peak meter read up to 0.2 dB high; hard-limited material is
     // where 4x meters over-read most (libebur128 by up to 0.12 dB on our tests). Delivering 0.2 dB
     // under the ceiling on lathe's meter keeps the file at or below the ceiling on any compliant meter.
     constexpr double kMeterToleranceDb = 0.2;
-    const double safeCeiling = report.plan.limiter.ceilingDbtp - kMeterToleranceDb;
+    const double safeCeiling = std::min(report.plan.limiter.ceilingDbtp - kMeterToleranceDb,
+                                        report.plan.limiter.peakTargetDbtp.value_or(report.plan.limiter.ceilingDbtp));
     MasteringPlan limiterPlan = report.plan;  // its limiter ceiling may be lowered below
     limiterPlan.limiter.ceilingDbtp = safeCeiling;
     report.plan.decisions.push_back({"limiter", formatText("true peak held at %.2f dBTP", safeCeiling),
-                                     "0.2 dB under the ceiling: EBU Tech 3341 allows meters to read 0.2 dB high, so the file "
-                                     "passes any compliant meter"});
-    AudioBuffer limited;
+                                     safeCeiling < report.plan.limiter.ceilingDbtp - kMeterToleranceDb
+                                         ? "the dynamics match's peak target (see above)"
+                                         : "0.2 dB under the ceiling: EBU Tech 3341 allows meters to read 0.2 dB high, so the file "
+                                           "passes any compliant meter"});
+    const auto dither = buildDither(encoding);
+    report.dithered = dither != nullptr;
+    // The model covers the limiter alone: a clipper before it (nonlinear, its ceiling set from the
+    // gained signal's true peak) takes a share of the peaks that varies with the gain; then a secant
+    // on the measured loudness finds the gain instead.
+    const bool modelled = !limiterPlan.clipper.enabled;
+    LimiterLoudnessModel model;
+    Measured preMeasured{};
+    if (modelled) {
+        if (auto status = model.prepare(preLimiter.block(), outputRate, limiterParams(limiterPlan.limiter)); !status)
+            return fail("limiter: " + status.error().message);
+        preMeasured.integratedLufs = model.inputLufs();
+    } else {
+        preMeasured = measure(preLimiter.block(), outputRate);
+    }
+    AudioBuffer limited(preLimiter.numChannels(), preLimiter.numFrames());
+    analysis::Analysis delivered;  // of the latest render
     double limiterReductionDb = 0.0;
     auto limitWithGain = [&](double gainDb) -> Result<Measured> {
         auto limiter = buildLimiter(limiterPlan, gainDb, preMeasured.truePeakDbtp);
-        auto out = renderOffline(limiter->stage(), preLimiter.block(), outputRate);
-        if (!out) return out.error();
-        limited = std::move(*out);
+        auto analysis = renderDelivered(limiter->stage(), dither.get(), preLimiter.block(), outputRate, limited);
+        if (!analysis) return analysis.error();
+        delivered = std::move(*analysis);
         limiterReductionDb = limiter->maxReductionDb();
-        const Measured m = measure(limited.block(), outputRate);
+        const Measured m{delivered.integratedLufs.value_or(-70.0), delivered.truePeakDbtp.value_or(-std::numeric_limits<double>::infinity())};
         report.iterations.push_back({gainDb, m.integratedLufs, m.truePeakDbtp});
         return m;
     };
     constexpr double kLoudnessToleranceLu = 0.03;
     constexpr int kMaxIterations = 8;
     double gain = targetLufs - preMeasured.integratedLufs;
+    if (modelled) gain = model.solveGainDb(targetLufs, gain);
     double bestGain = gain, bestError = 1e9;
     double previousGain = 0.0, previousLufs = 0.0;
     for (int iteration = 0; iteration < kMaxIterations; ++iteration) {
@@ -229,18 +310,26 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         if (!m) return m.error();
         const double error = m->integratedLufs - targetLufs;
         if (std::abs(error) < std::abs(bestError)) bestGain = gain, bestError = error;
+        // The model's error at this gain (it varies slowly with the gain).
+        const double bias = modelled ? m->integratedLufs - model.predictLufs(gain) : 0.0;
         if (std::abs(error) < kLoudnessToleranceLu) {
             // Inter-sample peaks the limiter's detector missed: lower its ceiling by the excess and redo.
             if (m->truePeakDbtp > safeCeiling && limiterPlan.limiter.ceilingDbtp > safeCeiling - 0.5) {
                 limiterPlan.limiter.ceilingDbtp -= (m->truePeakDbtp - safeCeiling) + 0.005;
                 bestError = 1e9;
+                if (modelled) {
+                    if (auto status = model.setCeilingDbtp(limiterPlan.limiter.ceilingDbtp); !status) return status.error();
+                    gain = model.solveGainDb(targetLufs - bias, gain);
+                }
                 previousGain = gain, previousLufs = m->integratedLufs;
                 continue;
             }
             break;
         }
-        double next = gain - error;  // first step: unit slope
-        if (iteration > 0 && std::abs(gain - previousGain) > 1e-6) {
+        double next = gain - error;  // unit slope
+        if (modelled) {
+            next = model.solveGainDb(targetLufs - bias, gain);
+        } else if (iteration > 0 && std::abs(gain - previousGain) > 1e-6) {
             const double slope = (m->integratedLufs - previousLufs) / (gain - previousGain);
             if (slope > 0.05) next = gain - error / slope;
         }
@@ -255,29 +344,33 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     report.maxLimiterReductionDb = limiterReductionDb;
     report.timing.loudnessSeconds = secondsSince(phase);
     preLimiter = AudioBuffer();
+    model = LimiterLoudnessModel();
 
-    // Word length, then an atomic write.
+    // An atomic write of the delivered samples (word length already reduced above).
     phase = Clock::now();
-    if (auto dither = buildDither(encoding)) {
-        auto dithered = renderOffline(*dither, limited.block(), outputRate);
-        if (!dithered) return dithered.error();
-        limited = std::move(*dithered);
-        report.dithered = true;
-    }
     report.outputEncoding = encodingName(encoding);
     WriteOptions options;
     options.format = *fileFormat;
     options.encoding = encoding;
     options.protectedPaths = {request.input};
     if (auto status = writeAudioFile(request.output, limited.block(), outputRate, options); !status) return status.error();
-    limited = AudioBuffer();
     report.timing.writeSeconds = secondsSince(phase);
 
-    // Verify on the file as written.
+    // Verify on the file as written: read back, it holds exactly the samples analysed above (else
+    // its own samples are analysed).
     phase = Clock::now();
     auto written = readAudioFile(request.output);
     if (!written) return fail("verify: " + written.error().message);
-    report.after = analyzeBuffer(written->audio.block(), written->info.sampleRate, report.output, false);
+    if (written->info.sampleRate == outputRate && sameSamples(written->audio.block(), limited.block())) {
+        report.after = std::move(delivered);
+        report.after.file = report.output;
+    } else {
+        report.after = analyzeBuffer(written->audio.block(), written->info.sampleRate, report.output, false);
+    }
+    limited = AudioBuffer();
+    if (report.plan.reference)
+        report.referenceAfter = profileDistance(profileOf(written->audio.block(), written->info.sampleRate, report.after, report.output),
+                                                report.plan.reference->reference);
     report.timing.verifySeconds = secondsSince(phase);
     if (report.after.integratedLufs && std::abs(*report.after.integratedLufs - targetLufs) > 0.1)
         report.warnings.push_back(formatText("delivered loudness %.2f LUFS is %.2f LU from the %.1f LUFS plan",

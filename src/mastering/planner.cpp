@@ -6,8 +6,9 @@
 
 #include "lathe/dsp/biquad_design.h"
 #include "lathe/mastering/plan.h"
-#include "util/text.h"
 #include "lathe/mastering/tonal_balance.h"
+#include "reference_plan.h"
+#include "util/text.h"
 
 namespace lathe::mastering {
 namespace {
@@ -139,7 +140,11 @@ BroadFit fitBroadFilters(const std::array<std::optional<double>, kBands>& wanted
 }
 
 void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
-    const auto deviation = balanceDeviationDb(mix.thirdOctaveMidDb);
+    // With a reference, the reference is the tonal target (the match EQ): only the intent's moves stay here.
+    const bool matching = plan.reference.has_value();
+    const auto deviation = matching ? std::array<std::optional<double>, kBands>{} : balanceDeviationDb(mix.thirdOctaveMidDb);
+    if (matching)
+        plan.decisions.push_back({"eq", "generic tonal-balance target off", "a reference is given: the tone is matched to it"});
     std::array<std::optional<double>, kBands> wanted{};
     for (std::size_t b = 0; b < kBands; ++b)
         if (deviation[b]) wanted[b] = wantedCorrectionDb(*deviation[b]);
@@ -175,7 +180,7 @@ void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request,
                              where.c_str(), std::abs(*measured), over ? "above" : "below", symptom ? ": " : "",
                              symptom ? symptom : "", kTonalCorrectionFraction * 100.0, kFullCorrectionBeyondDb);
         } else {
-            why = formatText("%s not measurable", where.c_str());
+            why = matching ? std::string("written intent") : formatText("%s not measurable", where.c_str());
         }
         if (intentDb != 0.0) why += formatText("; intent %+.1f dB", intentDb);
         if (request.amount < 1.0) why += formatText("; amount %.0f %%", request.amount * 100.0);
@@ -216,6 +221,10 @@ void planTonalBalance(const analysis::Analysis& mix, const PlanRequest& request,
 void planStereo(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
     auto& stereo = plan.stereo;
     if (mix.channels != 2 || !mix.sideToMidDb) return;
+    if (plan.reference) {  // the reference's width per band replaces the heuristics below
+        planMatchWidth(mix, request, plan);
+        return;
+    }
     double width = 100.0;
     std::string why;
     if (*mix.sideToMidDb > -3.0) {
@@ -261,6 +270,7 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
     plan.limiter.ceilingDbtp = ceiling;
     loudness.requestedLufs = request.target.integratedLufs + intent.loudnessOffsetLu;
     loudness.plrFloorDb = request.target.plrFloorDb + (intent.keepDynamic ? 2.0 : 0.0);
+    if (plan.reference) planMatchLoudness(request, plan);
     loudness.plannedLufs = loudness.requestedLufs;
     if (intent.loudnessOffsetLu != 0.0)
         plan.decisions.push_back({"loudness", formatText("target %.1f LUFS", loudness.requestedLufs),
@@ -288,6 +298,11 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
                                            loudness.requestedLufs, limitedPlr, loudness.plannedLufs, loudness.plrFloorDb));
             plan.decisions.push_back({"loudness", formatText("deliver at %.1f LUFS", loudness.plannedLufs),
                                       "over-compression guardrail: " + plan.warnings.back()});
+            if (plan.reference)
+                plan.reference->limits.push_back(formatText("loudness: the over-compression guardrail (PLR floor %.1f dB) stops "
+                                                            "the master at %.1f LUFS; the reference is at %.1f LUFS",
+                                                            loudness.plrFloorDb, loudness.plannedLufs,
+                                                            plan.reference->reference.integratedLufs));
         }
     }
     loudness.estimatedGainDb = loudness.plannedLufs - integrated;
@@ -300,15 +315,20 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
         plan.warnings.push_back(formatText("input PLR is %.1f dB, below the %.1f dB floor: the mix is already heavily limited",
                                        inputPlr, loudness.plrFloorDb));
 
+    if (plan.reference) planMatchDynamics(mix, request, plan);
+
     // Peak reduction the limiter alone would have to do.
-    const double peakReductionDb = std::max(0.0, truePeak + loudness.estimatedGainDb - ceiling);
+    const double peakCeiling = std::min(ceiling, plan.limiter.peakTargetDbtp.value_or(ceiling));
+    const double peakReductionDb = std::max(0.0, truePeak + loudness.estimatedGainDb - peakCeiling);
     plan.decisions.push_back({"limiter", formatText("ceiling %.1f dBTP, %.0f ms lookahead", ceiling, plan.limiter.lookaheadMs),
                               formatText("expected peak reduction %.1f dB (input PLR %.1f dB -> %.1f dB)", peakReductionDb,
-                                     inputPlr, std::min(inputPlr, ceiling - loudness.plannedLufs))});
+                                     inputPlr, std::min(inputPlr, peakCeiling - loudness.plannedLufs))});
 
     auto& glue = plan.glue;
     const bool dynamicsAllowed = request.amount > 0.0 && !intent.keepDynamic && !loudness.turnDownOnly;
-    if (dynamicsAllowed && peakReductionDb > 4.0) {
+    if (glue.enabled) {
+        // Already planned (reference matching's spread).
+    } else if (dynamicsAllowed && peakReductionDb > 4.0) {
         glue.enabled = true;
         glue.ratio = 1.0 + 0.8 * request.amount;
         glue.thresholdDb = integrated + 3.0;  // RMS detector: acts on the loud passages only
@@ -364,7 +384,9 @@ MasteringPlan planMaster(const analysis::Analysis& mix, const PlanRequest& reque
                                   formatText("DC offset %.1f dBFS (above -60 dBFS) wastes headroom and skews the limiter",
                                              *mix.dcOffsetDbfs)});
     }
+    if (bounded.reference) beginReferenceMatch(mix, bounded, plan);
     planTonalBalance(mix, bounded, plan);
+    if (plan.reference) planMatchEq(plan);
     planStereo(mix, bounded, plan);
     planDynamicsAndLoudness(mix, bounded, plan);
     planWarnings(mix, plan);

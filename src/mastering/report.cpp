@@ -8,6 +8,14 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+Json optionalNumber(const std::optional<double>& value) { return value ? Json(*value) : Json(nullptr); }
+
+Json numbers(const std::vector<double>& values) {
+    Json out = Json::array();
+    for (double v : values) out.push_back(v);
+    return out;
+}
+
 const char* shapeName(EqShape shape) {
     switch (shape) {
         case EqShape::LowShelf: return "low_shelf";
@@ -26,20 +34,51 @@ Json planJson(const MasteringPlan& plan) {
     const auto& g = plan.glue;
     const auto& s = plan.stereo;
     const auto& l = plan.loudness;
+    Json curve = Json::array();
+    for (const auto& point : plan.matchEq.curve) curve.push_back({{"frequency_hz", point.frequencyHz}, {"gain_db", point.gainDb}});
     return {
         {"eq", eq},
+        {"match_eq", {{"enabled", plan.matchEq.enabled}, {"curve", curve}, {"reason", plan.matchEq.reason}}},
         {"compressor", {{"enabled", g.enabled}, {"threshold_db", g.thresholdDb}, {"ratio", g.ratio}, {"knee_db", g.kneeDb},
                         {"attack_ms", g.attackMs}, {"release_ms", g.releaseMs}, {"auto_release", g.autoRelease},
                         {"sidechain_high_pass_hz", g.sidechainHighPassHz}, {"reason", g.reason}}},
         {"stereo", {{"enabled", s.enabled}, {"width_percent", s.widthPercent},
                     {"bass_mono_below_hz", s.bassMonoBelowHz ? Json(*s.bassMonoBelowHz) : Json(nullptr)},
-                    {"correlation_floor", s.correlationFloor}, {"reason", s.reason}}},
+                    {"correlation_floor", s.correlationFloor}, {"crossover_hz", numbers(s.crossoverHz)},
+                    {"band_width_percent", numbers(s.bandWidthPercent)}, {"reason", s.reason}}},
         {"clipper", {{"enabled", plan.clipper.enabled}, {"shave_db", plan.clipper.shaveDb}, {"reason", plan.clipper.reason}}},
-        {"limiter", {{"ceiling_dbtp", plan.limiter.ceilingDbtp}, {"lookahead_ms", plan.limiter.lookaheadMs},
+        {"limiter", {{"ceiling_dbtp", plan.limiter.ceilingDbtp}, {"peak_target_dbtp", optionalNumber(plan.limiter.peakTargetDbtp)},
+                     {"lookahead_ms", plan.limiter.lookaheadMs},
                      {"release_ms", plan.limiter.releaseMs}}},
         {"loudness", {{"requested_lufs", l.requestedLufs}, {"planned_lufs", l.plannedLufs}, {"plr_floor_db", l.plrFloorDb},
                       {"guardrail_limited", l.guardrailLimited}, {"turn_down_only", l.turnDownOnly},
                       {"estimated_gain_db", l.estimatedGainDb}}},
+    };
+}
+
+// Per aspect, the distance to the reference before (the mix) and after (the file as written).
+Json referenceJson(const MasterReport& report) {
+    if (!report.plan.reference) return nullptr;
+    const auto& match = *report.plan.reference;
+    const ProfileDistance after = report.referenceAfter.value_or(ProfileDistance{});
+    const auto pair = [](const std::optional<double>& before, const std::optional<double>& afterValue) {
+        return Json{{"before", optionalNumber(before)}, {"after", optionalNumber(afterValue)}};
+    };
+    const auto& a = match.amounts;
+    return {
+        {"source", match.reference.source},
+        {"match", {{"eq", a.eq}, {"loudness", a.loudness}, {"width", a.width}, {"dynamics", a.dynamics}, {"max_eq_db", match.maxEqDb},
+                   {"smoothing_octaves", match.smoothingOctaves}}},
+        {"distances",
+         {{"spectral_db_rms", pair(match.before.spectralDbRms, after.spectralDbRms)},
+          {"loudness_lu", pair(match.before.loudnessLu, after.loudnessLu)},
+          {"side_to_mid_db", pair(match.before.sideToMidDb, after.sideToMidDb)},
+          {"plr_db", pair(match.before.plrDb, after.plrDb)},
+          {"short_term_spread_lu", pair(match.before.shortTermSpreadLu, after.shortTermSpreadLu)}}},
+        {"loudness_guardrail", report.plan.loudness.guardrailLimited},
+        {"limits", match.limits},
+        {"profile", toJson(match.reference)},
+        {"mix_profile", toJson(match.mix)},
     };
 }
 
@@ -69,6 +108,7 @@ nlohmann::ordered_json toJson(const MasterReport& report) {
         {"after", analysis::toJson(report.after)},
         {"plan", planJson(report.plan)},
         {"decisions", decisions},
+        {"reference", referenceJson(report)},
         {"loudness_iterations", iterations},
         {"limiter_gain_db", report.limiterGainDb},
         {"max_limiter_reduction_db", report.maxLimiterReductionDb},

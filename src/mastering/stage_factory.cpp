@@ -8,6 +8,7 @@
 #include "lathe/dsp/dc_blocker.h"
 #include "lathe/dsp/dither.h"
 #include "lathe/dsp/gain.h"
+#include "lathe/dsp/linear_phase_eq.h"
 #include "lathe/dsp/parametric_eq.h"
 #include "lathe/dsp/soft_clipper.h"
 #include "lathe/dsp/stereo_imager.h"
@@ -46,11 +47,7 @@ public:
             clip.ceilingDb = std::min(0.0, inputTruePeakDbtp + inputGainDb - clipper.shaveDb);
             chain_.add(std::make_unique<dsp::SoftClipper>(clip));
         }
-        dsp::TruePeakLimiterParams params;
-        params.ceilingDbtp = limiter.ceilingDbtp;
-        params.lookaheadMs = limiter.lookaheadMs;
-        params.releaseMs = limiter.releaseMs;
-        auto stage = std::make_unique<dsp::TruePeakLimiter>(params);
+        auto stage = std::make_unique<dsp::TruePeakLimiter>(limiterParams(limiter));
         limiter_ = stage.get();
         chain_.add(std::move(stage));
     }
@@ -73,6 +70,12 @@ std::unique_ptr<Chain> buildPreLimiterChain(const MasteringPlan& plan, int numCh
         for (const auto& move : plan.eq) bands.push_back(toBand(move));
         if (eq->setBands(bands)) chain->add(std::move(eq));
     }
+    if (plan.matchEq.enabled) {
+        dsp::LinearPhaseEqParams params;
+        params.design.curve.clear();
+        for (const auto& point : plan.matchEq.curve) params.design.curve.push_back({point.frequencyHz, point.gainDb});
+        chain->add(std::make_unique<dsp::LinearPhaseEq>(params));
+    }
     if (plan.glue.enabled) {
         dsp::Compressor::Params params;
         params.thresholdDb = float(plan.glue.thresholdDb);
@@ -89,11 +92,26 @@ std::unique_ptr<Chain> buildPreLimiterChain(const MasteringPlan& plan, int numCh
         dsp::StereoImager::Params params;
         params.numBands = 1;
         params.widthPercent.fill(float(plan.stereo.widthPercent));
+        const auto& widths = plan.stereo.bandWidthPercent;
+        if (!widths.empty() && widths.size() == plan.stereo.crossoverHz.size() + 1 &&
+            widths.size() <= std::size_t(dsp::StereoImager::kMaxBands)) {
+            params.numBands = int(widths.size());
+            for (std::size_t k = 0; k < widths.size(); ++k) params.widthPercent[k] = float(widths[k]);
+            for (std::size_t k = 0; k < plan.stereo.crossoverHz.size(); ++k) params.crossoverHz[k] = float(plan.stereo.crossoverHz[k]);
+        }
         params.bassMonoHz = float(plan.stereo.bassMonoBelowHz.value_or(0.0));
         params.correlationFloor = float(plan.stereo.correlationFloor);
         chain->add(std::make_unique<dsp::StereoImager>(params));
     }
     return chain;
+}
+
+dsp::TruePeakLimiterParams limiterParams(const LimiterPlan& limiter) {
+    dsp::TruePeakLimiterParams params;
+    params.ceilingDbtp = limiter.ceilingDbtp;
+    params.lookaheadMs = limiter.lookaheadMs;
+    params.releaseMs = limiter.releaseMs;
+    return params;
 }
 
 std::unique_ptr<LimiterStage> buildLimiter(const MasteringPlan& plan, double inputGainDb, double inputTruePeakDbtp) {

@@ -5,6 +5,7 @@
 
 #include "lathe/audio_file.h"
 #include "lathe/dsp/stage.h"
+#include "lathe/dsp/true_peak_limiter.h"
 #include "lathe/mastering/chain.h"
 #include "lathe/mastering/plan.h"
 
@@ -22,6 +23,8 @@ public:
     [[nodiscard]] virtual double maxReductionDb() const = 0;
 };
 std::unique_ptr<LimiterStage> buildLimiter(const MasteringPlan& plan, double inputGainDb, double inputTruePeakDbtp);
+// The true-peak limiter's settings for the plan (input gain 0), as buildLimiter() uses them.
+dsp::TruePeakLimiterParams limiterParams(const LimiterPlan& limiter);
 
 // Word-length reduction for the output encoding; nullptr for float output.
 std::unique_ptr<dsp::Stage> buildDither(SampleEncoding encoding);

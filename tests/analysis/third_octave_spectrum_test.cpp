@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 
 #include "support/signals.h"
 #include "util/random.h"
@@ -12,9 +13,9 @@ using namespace lathe::analysis;
 
 namespace {
 
-ThirdOctaveSpectrumResult measure(const AudioBuffer& audio, double rate, std::size_t blockFrames = 4096) {
+ThirdOctaveSpectrumResult measure(const AudioBuffer& audio, double rate, std::size_t blockFrames = 4096, int overlap = 1) {
     ThirdOctaveSpectrum spectrum;
-    EXPECT_TRUE(spectrum.prepare(rate, audio.numChannels()).ok());
+    EXPECT_TRUE(spectrum.prepare(rate, audio.numChannels(), overlap).ok());
     for (std::size_t offset = 0; offset < audio.numFrames(); offset += blockFrames)
         spectrum.process(ConstAudioBlock(audio.block()).slice(offset, std::min(blockFrames, audio.numFrames() - offset)));
     return spectrum.finish();
@@ -81,6 +82,39 @@ TEST(ThirdOctaveSpectrum, BandPowersAddUpToTheMeanSquare) {
     for (const auto& band : result.midDb) total += std::pow(10.0, *band / 10.0) / 2.0;  // back to mean square
     const double expected = 0.25 / 3.0 * (rate / 2 - thirdOctaveBands()[0].lowerHz) / (rate / 2);
     EXPECT_NEAR(10 * std::log10(total), 10 * std::log10(expected), 0.05);
+}
+
+// Bursts that recur once per frame, placed where the non-overlapping Hann frames weigh nearly zero:
+// the plain Welch average misses most of their power; with overlap 4 (hop N/4, squared Hann windows
+// summing to a constant) every sample weighs the same and the band reads the true mean square.
+TEST(ThirdOctaveSpectrum, OverlapFourWeighsEverySampleEqually) {
+    const double rate = 48000;
+    const std::size_t n = ThirdOctaveSpectrum::fftSizeFor(rate);
+    const std::size_t burst = n / 16;
+    // The first and last N/2 weigh less (fewer frames cover them): about N / length of the power, so a
+    // long signal (160 frames) keeps that under 0.03 dB.
+    constexpr std::size_t kFrames = 160;
+    AudioBuffer audio(1, kFrames * n);
+    const double w = 2.0 * std::numbers::pi * 1000.0 / rate;
+    for (std::size_t frame = 0; frame < kFrames; ++frame)
+        for (std::size_t i = 0; i < burst; ++i) {
+            const std::size_t at = frame * n + (n - burst / 2 + i) % n;  // centred on the frame boundary
+            audio.channel(0)[at] = float(0.5 * std::sin(w * double(at)));
+        }
+    // The bands' powers add up to the mean square (the gated bursts splatter outside the 1 kHz band,
+    // so the sum over all bands is the quantity to compare).
+    double meanSquare = 0.0;
+    for (float x : audio.channel(0)) meanSquare += double(x) * x;
+    meanSquare /= double(audio.numFrames());
+    const auto total = [](const ThirdOctaveSpectrumResult& r) {
+        double sum = 0.0;
+        for (const auto& band : r.midDb) sum += band ? std::pow(10.0, *band / 10.0) / 2.0 : 0.0;
+        return 10.0 * std::log10(sum);
+    };
+    EXPECT_NEAR(total(measure(audio, rate, 4096, 4)), 10.0 * std::log10(meanSquare), 0.03);
+    EXPECT_LT(total(measure(audio, rate, 4096, 1)), 10.0 * std::log10(meanSquare) - 10.0);  // the bias the overlap removes
+    ThirdOctaveSpectrum spectrum;
+    EXPECT_FALSE(spectrum.prepare(rate, 1, 3).ok());
 }
 
 TEST(ThirdOctaveSpectrum, TiltOfWhiteAndPinkNoise) {

@@ -205,6 +205,33 @@ TEST(LimiterGainEnvelope, ReleaseIsFastAfterTransientsAndSlowAfterSustainedOverl
     EXPECT_GT(adaptive.sustainedRecovery, 2 * adaptive.transientRecovery);
 }
 
+TEST(LimiterGainEnvelope, BlockProcessEqualsPushingFrameByFrame) {
+    // process() skips runs of unity while the envelope rests at unity (the overload state still
+    // decaying step by step): gains and state must match push() bit for bit, whatever the blocks.
+    // Bursts of overload separated by gaps shorter and longer than the release and the overload
+    // state's decay (seconds), at both settings of the adaptive release.
+    std::vector<float> required(600000, 1.0f);
+    lathe::Random random(21);
+    for (std::size_t start : {1000u, 30000u, 31500u, 90000u, 400000u, 401000u})
+        for (std::size_t i = start; i < start + 3000; ++i)
+            if (random.uniform() < 0.05f) required[i] = 0.3f + 0.7f * random.uniform();
+    required[599990] = 0.5f;
+    for (bool adaptive : {true, false}) {
+        LimiterGainEnvelope frames, blocks;
+        ASSERT_TRUE(frames.prepare(params(240, 4, adaptive)).ok());
+        ASSERT_TRUE(blocks.prepare(params(240, 4, adaptive)).ok());
+        std::vector<float> gains(required.size());
+        for (std::size_t offset = 0; offset < required.size();) {
+            const std::size_t n = std::min(required.size() - offset, 1 + std::size_t(random.uniform() * 5000.0f));
+            blocks.process(required.data() + offset, gains.data() + offset, n);
+            for (std::size_t i = offset; i < offset + n; ++i) ASSERT_EQ(gains[i], frames.push(required[i])) << "frame " << i;
+            ASSERT_EQ(blocks.overloadDuration(), frames.overloadDuration()) << offset;
+            ASSERT_EQ(blocks.releasedGain(), frames.releasedGain()) << offset;
+            offset += n;
+        }
+    }
+}
+
 TEST(LimiterGainEnvelope, ReportsBadSettings) {
     LimiterGainEnvelope envelope;
     auto p = params();

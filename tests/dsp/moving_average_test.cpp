@@ -58,3 +58,33 @@ TEST(MovingAverage, CascadeOfThreeIsAQuadraticBSplineStep) {
     // Second difference of the quadratic B-spline step: at most 1 / L^2.
     EXPECT_LE(maxSecond, 1.0 / double(length * length) + 1e-6);
 }
+
+TEST(MovingAverage, AdvanceStandsForPushesOfTheSteadyValue) {
+    // Once the window holds only one value and the sum is exact, advance(k) leaves the box exactly
+    // as k pushes of that value would: the next pushes of anything return the same means.
+    lathe::Random random(8);
+    for (float value : {1.0f, 0.3f}) {
+        MovingAverage pushed, advanced;
+        ASSERT_TRUE(pushed.prepare(37).ok());
+        ASSERT_TRUE(advanced.prepare(37).ok());
+        for (int i = 0; i < 1000; ++i) {
+            const float v = random.uniform();
+            ASSERT_EQ(pushed.push(v), advanced.push(v));
+        }
+        EXPECT_FALSE(pushed.isSteadyAt(value));
+        int pushes = 0;
+        while (!advanced.isSteadyAt(value)) {
+            ASSERT_EQ(pushed.push(value), advanced.push(value));
+            ASSERT_LT(++pushes, 100);  // within two lengths: the window fills, then the exact re-sum
+        }
+        for (std::size_t count : {1u, 5u, 36u, 37u, 1000u}) {
+            for (std::size_t i = 0; i < count; ++i) ASSERT_EQ(pushed.push(value), value);
+            advanced.advance(count);
+            EXPECT_TRUE(advanced.isSteadyAt(value));
+        }
+        for (int i = 0; i < 200; ++i) {
+            const float v = random.uniform();
+            ASSERT_EQ(pushed.push(v), advanced.push(v)) << i;
+        }
+    }
+}

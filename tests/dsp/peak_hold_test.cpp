@@ -83,6 +83,33 @@ TEST(PeakHold, DoesNotAllocateAfterPrepare) {
     EXPECT_GT(sink, 0.0f);
 }
 
+TEST(PeakHold, AdvanceStandsForPushesOfTheSteadyValue) {
+    lathe::Random random(4);
+    PeakHold pushed, advanced;
+    ASSERT_TRUE(pushed.prepare(50).ok());
+    ASSERT_TRUE(advanced.prepare(50).ok());
+    pushed.setWindow(20);
+    advanced.setWindow(20);
+    for (int round = 0; round < 5; ++round) {
+        for (int i = 0; i < 300; ++i) {
+            const float v = random.uniform();
+            ASSERT_EQ(pushed.push(v), advanced.push(v));
+        }
+        // The largest value yet, pushed once: it is the maximum and the latest.
+        ASSERT_EQ(pushed.push(2.0f), advanced.push(2.0f));
+        ASSERT_TRUE(advanced.isSteadyAt(2.0f));
+        EXPECT_FALSE(advanced.isSteadyAt(1.0f));
+        const std::size_t count = std::size_t(1 + round * 17);
+        for (std::size_t i = 0; i < count; ++i) ASSERT_EQ(pushed.push(2.0f), 2.0f);
+        advanced.advance(count);
+        // Then smaller values: the 2 leaves the window after exactly 20 frames in both.
+        for (int i = 0; i < 40; ++i) {
+            const float v = random.uniform();
+            ASSERT_EQ(pushed.push(v), advanced.push(v)) << round << " " << i;
+        }
+    }
+}
+
 TEST(PeakHold, RejectsAnEmptyWindow) {
     PeakHold hold;
     EXPECT_FALSE(hold.prepare(0).ok());

@@ -132,6 +132,33 @@ TEST(Master, CdIs441kHz16BitDitheredAndSixteenBitIsAlwaysDithered) {
     EXPECT_EQ(truncation.state, check::DitherState::dithered) << check::ditherStateName(truncation.state);
 }
 
+TEST(Master, ReportsTheAnalysisOfTheFileAsWrittenAndOneRenderLandsOnTarget) {
+    // The "after" figures come from the render that was written (verified sample for sample against
+    // the file read back): they must equal an analysis of the written file. For 16-bit FLAC (dither
+    // and the encoder) and 24-bit WAV at another rate (resampled before the limiter).
+    test::TempDir dir;
+    const auto in = writeDemo(dir, 10.0);
+    for (const char* name : {"after.flac", "after.wav"}) {
+        auto request = requestFor(in, dir / name, "streaming");
+        if (std::string(name) == "after.flac") request.encoding = SampleEncoding::Pcm16;
+        else request.sampleRateHz = 44100.0;
+        auto report = masterFile(request);
+        ASSERT_TRUE(report.ok()) << report.error().message;
+        auto file = analysis::analyzeFile(dir / name);
+        ASSERT_TRUE(file.ok());
+        EXPECT_EQ(report->after.integratedLufs, file->integratedLufs) << name;
+        EXPECT_EQ(report->after.truePeakDbtp, file->truePeakDbtp) << name;
+        EXPECT_EQ(report->after.loudnessRangeLu, file->loudnessRangeLu) << name;
+        EXPECT_EQ(report->after.samplePeakDbfs, file->samplePeakDbfs) << name;
+        EXPECT_EQ(report->after.thirdOctaveMidDb, file->thirdOctaveMidDb) << name;
+        EXPECT_EQ(report->after.frames, file->frames) << name;
+        EXPECT_EQ(report->after.file, (dir / name).string());
+        // The loudness model's gain: one render within 0.03 LU of the plan.
+        EXPECT_EQ(report->iterations.size(), 1u) << name;
+        EXPECT_NEAR(*report->after.integratedLufs, report->plan.loudness.plannedLufs, 0.03) << name;
+    }
+}
+
 TEST(Master, IsDeterministic) {
     test::TempDir dir;
     const auto in = writeDemo(dir, 6.0);

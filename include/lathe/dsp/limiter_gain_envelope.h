@@ -51,6 +51,10 @@ public:
     void reset() noexcept;
     // Pushes the required gain of the newest frame; returns the gain of the frame latencyFrames() older.
     float push(float requiredGain) noexcept;
+    // push() for each of required[0 .. n), the results in gains[0 .. n) (may alias). Runs of unity
+    // while the envelope rests at unity (hold, release and smoothing all at 1) cost O(1): the
+    // pushes they stand for would return exactly 1 and only move the windows.
+    void process(const float* required, float* gains, std::size_t n) noexcept;
 
     [[nodiscard]] int latencyFrames() const noexcept { return latency_; }
     // The release state: overload duration (0 = transient, 1 = sustained) and the released gain.
@@ -58,6 +62,9 @@ public:
     [[nodiscard]] double releasedGain() const noexcept { return released_; }
 
 private:
+    [[nodiscard]] bool restsAtUnity() const noexcept;
+    void advanceOverload(std::size_t count) noexcept;
+
     PeakHold hold_;  // of negated gains: its maximum is minus the minimum gain
     MovingAverage smooth_[3];
     int latency_ = 0;

@@ -22,15 +22,34 @@ public:
     // The history before the next push reads as `initialValue`.
     void reset(float initialValue = 0.0f) noexcept;
     // Pushes one value and returns the mean of the last lengthFrames values.
-    float push(float value) noexcept;
+    float push(float value) noexcept {
+        run_ = value == last_ ? run_ + 1 : 1;
+        last_ = value;
+        sum_ += static_cast<double>(value) - static_cast<double>(ring_[index_]);
+        ring_[index_] = value;
+        if (++index_ == length_) resum();
+        return static_cast<float>(sum_ / static_cast<double>(length_));
+    }
+    // True when the window holds only `value` and the running sum is exact (L copies of a float
+    // sum exactly in double), so that pushing `value` again returns it and changes nothing but
+    // the position in the ring: then advance() may stand for those pushes.
+    [[nodiscard]] bool isSteadyAt(float value) const noexcept {
+        return run_ >= length_ && last_ == value && sum_ == static_cast<double>(value) * static_cast<double>(length_);
+    }
+    // Exactly `count` pushes of the steady value (precondition: isSteadyAt(that value)), in O(1).
+    void advance(std::size_t count) noexcept;
 
     [[nodiscard]] std::size_t lengthFrames() const noexcept { return length_; }
 
 private:
+    void resum() noexcept;
+
     std::vector<float> ring_;
     std::size_t length_ = 0;
     std::size_t index_ = 0;  // slot of the oldest value, overwritten by the next push
     double sum_ = 0.0;
+    float last_ = 0.0f;     // the latest value pushed
+    std::size_t run_ = 0;   // how many of the latest pushes equal last_ (history included)
 };
 
 }  // namespace lathe::dsp

@@ -13,6 +13,7 @@
 // or throw. n may be anything up to spec.maxBlockFrames; results do not depend on the block split.
 // Passband ripple and image / alias rejection are both about stopbandAttenuationDb (window design).
 
+#include <span>
 #include <vector>
 
 #include "lathe/audio_buffer.h"
@@ -40,6 +41,9 @@ public:
 
     // Filter taps per polyphase branch (K); 0 for factor 1.
     [[nodiscard]] int tapsPerPhase() const noexcept;
+    // The K taps of interpolation branch p (1 .. factor - 1): upsample() computes oversampled sample
+    // t * factor + p as sum_{j < K} taps[j] * x[t - j] (detail::firBlock); branch 0 is x[t - K / 2].
+    [[nodiscard]] std::span<const float> upsampleBranchTaps(int branch) const noexcept;
     // Amplitude response (linear, ~1 in the passband, delay removed) of the interpolation filter, which
     // is also the decimation filter, at `frequencyHz` on the oversampled axis (0 .. factor * fs / 2).
     // Up-then-down has the square of it below fs / 2.

@@ -28,6 +28,13 @@ public:
     float push(float value) noexcept;
 
     [[nodiscard]] float maximum() const noexcept { return values_[head_]; }
+    // True when the latest value pushed was `value` and it is the maximum of the window: pushing
+    // `value` again returns it and only moves the window, so advance() may stand for those pushes.
+    [[nodiscard]] bool isSteadyAt(float value) const noexcept {
+        return size_ == 1 && values_[head_] == value && positions_[head_] == position_ - 1 && window_ >= 2;
+    }
+    // Exactly `count` pushes of the steady value (precondition: isSteadyAt(that value)), in O(1).
+    void advance(std::size_t count) noexcept;
     [[nodiscard]] std::size_t windowFrames() const noexcept { return window_; }
 
 private:

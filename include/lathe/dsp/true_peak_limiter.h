@@ -5,18 +5,22 @@
 //   1. main stage: input gain; two TruePeakDetectors on all channels (one linked gain), the larger
 //      reading counts: one with a wide passband (>= 4x, 0.48 fs, accurate against a 32x reference
 //      up to Nyquist) and one with exactly the TruePeakMeter's interpolator (4x, 0.45 fs, 50 dB),
-//      so the project's meter never reads above the ceiling; required gain = ceiling / peak; LimiterGainEnvelope (min-hold over the
-//      lookahead, program-dependent release, B-spline smoothing as long as the
-//      lookahead, so the gain reaches its target exactly as the peak arrives and never undershoots
+//      so the project's meter never reads above the ceiling; required gain = ceiling / peak;
+//      LimiterGainEnvelope (min-hold over the lookahead, program-dependent release, B-spline
+//      smoothing as long as the lookahead, so the gain reaches its target exactly as the peak arrives and never undershoots
 //      it); the gain multiplies the delayed audio at the base rate (no reconstruction filter in the
 //      audio path: below the ceiling the output is the input, delayed, bit for bit);
 //   2. safety stage: the output is measured again by both detectors and any true peak still above the ceiling
 //      (the product of a moving gain and the audio can peak a hair above gain x peak) is corrected
-//      by a short second envelope (0.5 ms ramp);
+//      by a short second envelope (0.5 ms ramp). Where the main gain was exactly 1 over the
+//      detectors' whole span, their input is the main stage's input, delayed: the delayed main
+//      reading stands in, bit for bit, and the filters are not run (most of the time in a master);
 //   3. guard: a sample still above the ceiling is clamped and counted (safetyClipCount(); expected
 //      to stay 0 — it exists so that no input can ever produce an over).
 // Latency: latencyFrames() = both stages' detector + envelope delays: lookaheadMs plus about
 // 2.7 ms (341 frames at 44.1 kHz, 362 at 48 kHz with the defaults).
+// Speed: the detectors refine (parabola) only readings that could pass their stage's target, the
+// envelopes skip runs of unity in O(1); none of it changes an output bit (bench/limiter_bench.cpp).
 // Real-time contract as in stage.h; prepare() allocates, process() and reset() never do.
 // Shape after x42 dpl's peaklim (F. Adriaensen); see limiter_gain_envelope.h for the envelope.
 
@@ -54,6 +58,20 @@ public:
     // Changes the input gain while running, ramped over 20 ms (multiplicatively). Never allocates.
     void setInputGainDb(double gainDb) noexcept;
 
+    // The main stage as prepare() builds it for these settings (validated as prepare() does): its
+    // two detectors' filters, reporting in step after detectorLatencyFrames, the gain envelope,
+    // and the true-peak level it limits to (a hair under the ceiling: required gain =
+    // targetLinear / reading where the reading exceeds it). For tools that model the limiter's
+    // gain without running it (the loudness iteration of `lathe master`).
+    struct MainStageDesign {
+        OversamplerParams detection;       // the wide-passband detector
+        OversamplerParams meterDetection;  // the TruePeakMeter's twin
+        int detectorLatencyFrames = 0;
+        LimiterGainEnvelopeParams envelope;
+        float targetLinear = 1.0f;
+    };
+    [[nodiscard]] static Result<MainStageDesign> mainStageDesign(const TruePeakLimiterParams& params, const ProcessSpec& spec);
+
     Status prepare(const ProcessSpec& spec) override;
     void reset() noexcept override;
     void process(AudioBlock block) noexcept override;
@@ -72,29 +90,27 @@ public:
     [[nodiscard]] std::uint64_t safetyClipCount() const noexcept { return safetyClips_; }
 
 private:
-    // A delay line per channel (ring, power-of-two size) plus one for the main stage's gain.
+    // A delay line (ring, power-of-two size, room for the delay plus a block), run a block at a time.
     struct Delay {
         std::vector<float> ring;
         std::size_t mask = 0;
         std::size_t delay = 0;
         std::size_t write = 0;
-        void prepare(std::size_t frames);
-        void clear() noexcept;
-        float push(float value) noexcept {  // returns the value pushed `delay` frames ago
-            ring[write] = value;
-            const float out = ring[(write - delay) & mask];
-            write = (write + 1) & mask;
-            return out;
-        }
+        void prepare(std::size_t frames, std::size_t maxBlockFrames, float initialValue);
+        void clear(float initialValue) noexcept;
+        // out[i] = the value pushed `delay` frames before in[i]; in and out may alias.
+        void process(const float* in, float* out, std::size_t n) noexcept;
     };
 
     void processBlock(AudioBlock block, float* gainOut) noexcept;
 
     TruePeakLimiterParams params_;
     int numChannels_ = 0;
-    std::size_t maxBlockFrames_ = 0;
+    std::size_t chunkFrames_ = 0;  // frames per internal pass
     int latency_ = 0;
     float ceiling_ = 1.0f;  // linear
+    float mainTarget_ = 1.0f;
+    float safetyTarget_ = 1.0f;
     // Input gain and its ramp.
     float inputGain_ = 1.0f;
     float inputGainTarget_ = 1.0f;
@@ -108,9 +124,15 @@ private:
     LimiterGainEnvelope mainEnvelope_, safetyEnvelope_;
     std::vector<Delay> mainDelay_, safetyDelay_;
     Delay mainGainDelay_;  // the main stage's gain, delayed to the output for the gain readout
-    AudioBuffer scratch_;  // the block after input gain, then after the main stage
-    std::vector<float> peaks_, meterPeaks_;
-    std::vector<float> gains_;
+    Delay mainPeakDelay_;  // the main stage's reading, delayed by the main stage's delay
+    // Where the main gain has been exactly 1 over a safety detector's whole span, its input is the
+    // main stage's input delayed, so its reading is the delayed main reading: not computed again.
+    std::size_t safetySpanFrames_ = 0;
+    std::size_t framesSinceMainGain_ = 0;  // frames since the main gain was last below 1 (saturates)
+    AudioBuffer scratch_;  // the chunk after input gain, then after the main stage
+    std::vector<float> peaks_, meterPeaks_, delayedPeaks_;
+    std::vector<float> gains_, delayedGains_, safetyGains_;
+    std::vector<std::uint8_t> safetyNeeded_;
 
     double currentReductionDb_ = 0.0;
     double maxReductionDb_ = 0.0;

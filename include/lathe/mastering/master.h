@@ -44,6 +44,9 @@ struct MasterReport {
     analysis::Analysis before;
     analysis::Analysis after;  // measured on the file as written
     std::vector<LoudnessIteration> iterations;
+    // Reference matching: the delivered file's distance to the reference (its profile measured on the
+    // file as written); the distance before is plan.reference->before.
+    std::optional<ProfileDistance> referenceAfter;
     double limiterGainDb = 0.0;
     double maxLimiterReductionDb = 0.0;
     double previewStartSeconds = 0.0;  // when preview

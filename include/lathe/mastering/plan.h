@@ -9,6 +9,7 @@
 
 #include "lathe/analysis/analyzer.h"
 #include "lathe/mastering/intent.h"
+#include "lathe/mastering/reference.h"
 #include "lathe/mastering/targets.h"
 
 namespace lathe::mastering {
@@ -20,6 +21,20 @@ struct EqMove {
     double frequencyHz = 1000.0;
     double gainDb = 0.0;
     double q = 0.707;
+    std::string reason;
+};
+
+// A point of the reference-matching EQ curve (dB, interpolated linearly over log-frequency).
+struct EqCurvePoint {
+    double frequencyHz = 1000.0;
+    double gainDb = 0.0;
+};
+
+// Reference matching's tonal correction: a linear-phase FIR EQ (dsp::LinearPhaseEq) through the
+// curve; the same filter on every channel. Latency (N - 1) / 2 frames, trimmed by the render.
+struct MatchEqPlan {
+    bool enabled = false;
+    std::vector<EqCurvePoint> curve;  // ascending frequency; flat beyond the ends
     std::string reason;
 };
 
@@ -40,6 +55,11 @@ struct StereoPlan {
     double widthPercent = 100.0;
     std::optional<double> bassMonoBelowHz;  // mono below this frequency
     double correlationFloor = 0.0;
+    // Per-band width (reference matching): bandWidthPercent[k] applies between crossoverHz[k - 1] and
+    // crossoverHz[k] (bandWidthPercent.size() == crossoverHz.size() + 1, at most 5 bands). Empty: one
+    // band at widthPercent.
+    std::vector<double> crossoverHz;
+    std::vector<double> bandWidthPercent;
     std::string reason;
 };
 
@@ -53,6 +73,9 @@ struct ClipperPlan {
 
 struct LimiterPlan {
     double ceilingDbtp = -1.0;
+    // Dynamics matching: hold true peaks here (below the ceiling) so the master's PLR moves toward
+    // the reference's. nullopt: peaks go up to the ceiling.
+    std::optional<double> peakTargetDbtp;
     double lookaheadMs = 5.0;
     double releaseMs = 80.0;
 };
@@ -72,22 +95,53 @@ struct Decision {
     std::string reason;
 };
 
+inline constexpr double kDefaultMatchMaxEqDb = 6.0;
+
 struct PlanRequest {
     DeliveryTarget target;
     std::optional<double> ceilingDbtp;  // overrides the target's
     Intent intent;
     double amount = 1.0;                // 0..1: blend of every automatic correction
     bool dynamicsLoud = false;          // allow passing the PLR floor
+    // Reference matching (`--reference`): steer tone, width, loudness and dynamics toward this
+    // profile (it replaces the generic tonal-balance target and the width heuristics).
+    std::optional<ReferenceProfile> reference;
+    MatchAmounts match;                              // how far each aspect moves toward the reference
+    double matchMaxEqDb = kDefaultMatchMaxEqDb;      // cap of the match EQ per band (dB, after scaling)
+    // Further smoothing of the tonal difference: a moving average over the bands within +-this/2
+    // octaves (0: the 1/3-octave bands as they are; 1: three bands; 2: seven bands).
+    double matchSmoothingOctaves = 0.0;
+    // The mix's own profile, measured like the reference's (masterFile fills it from the audio);
+    // when absent, profileFromAnalysis() of the analysis (whole-track spectra).
+    std::optional<ReferenceProfile> mixProfile;
+};
+
+// What reference matching planned and measured before rendering (the report's `reference` section).
+struct ReferenceMatchPlan {
+    ReferenceProfile reference;
+    ReferenceProfile mix;          // the mix's profile the plan compared with the reference
+    MatchAmounts amounts;          // after --amount
+    double maxEqDb = kDefaultMatchMaxEqDb;
+    double smoothingOctaves = 0.0;
+    ProfileDistance before;        // mix vs reference
+    std::vector<std::string> limits;  // where an aspect could not go all the way, and why (guardrails named)
+    // What the master should show relative to the mix: the match EQ curve and the per-band widths as
+    // first planned. The trial render (masterFile) then compensates the chain's colouring, so
+    // plan.matchEq.curve and plan.stereo.bandWidthPercent may differ from these.
+    std::vector<EqCurvePoint> intendedCurve;
+    std::vector<double> intendedWidthPercent;
 };
 
 struct MasteringPlan {
     bool removeDc = false;  // 5 Hz DC blocker
     std::vector<EqMove> eq;
+    MatchEqPlan matchEq;
     GlueCompressorPlan glue;
     StereoPlan stereo;
     ClipperPlan clipper;
     LimiterPlan limiter;
     LoudnessPlan loudness;
+    std::optional<ReferenceMatchPlan> reference;
     std::vector<Decision> decisions;
     std::vector<std::string> warnings;
 };
