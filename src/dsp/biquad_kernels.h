@@ -286,11 +286,14 @@ template <int N, class In, class Out>
     cascade.store(historyA, historyB);
 }
 
-template <int N, class In, class Out>
+// A cascade on a channel pair: the folded four-lane form when Wide (callers compiled for AVX2,
+// where a Double4 is one register), else the two-lane form (GCC's split of Double4 into SSE2 halves
+// would cost more than it saves). The same bits either way.
+template <int N, bool Wide, class In, class Out>
 [[gnu::always_inline]] inline void cascadePair(const BiquadCoefficients* coefficients, double* historyA,
                                                double* historyB, const In* inputA, const In* inputB,
                                                Out* outputA, Out* outputB, std::size_t frames) noexcept {
-    if constexpr (N >= 2) {
+    if constexpr (Wide && N >= 2) {
         cascadePairFolded<N>(coefficients, historyA, historyB, inputA, inputB, outputA, outputB, frames);
         return;
     }
@@ -323,7 +326,7 @@ template <int N, class In, class Out>
 // be the input (each output frame is written after the input frame it depends on was read) but not
 // each other. Bits: as running each alone (every lane computes the scalar `section` expression).
 template <int NF, int NS, class In, class Out>
-[[gnu::always_inline]] inline void twoCascadesPair(const BiquadCoefficients* first, const BiquadCoefficients* second,
+[[gnu::always_inline]] inline void twoCascadesWide(const BiquadCoefficients* first, const BiquadCoefficients* second,
                                                    double* firstHistoryA, double* firstHistoryB,
                                                    double* secondHistoryA, double* secondHistoryB,
                                                    const In* inputA, const In* inputB, Out* firstA, Out* firstB,
@@ -384,6 +387,60 @@ template <int NF, int NS, class In, class Out>
         both.store(histories);
     }
     if constexpr (kTail > 0) tail.store(tailHistories);
+}
+
+// The same with two-lane wavefronts only (for callers not compiled for AVX2; see cascadePair).
+template <int NF, int NS, class In, class Out>
+[[gnu::always_inline]] inline void twoCascadesNarrow(const BiquadCoefficients* first, const BiquadCoefficients* second,
+                                                     double* firstHistoryA, double* firstHistoryB,
+                                                     double* secondHistoryA, double* secondHistoryB,
+                                                     const In* inputA, const In* inputB, Out* firstA, Out* firstB,
+                                                     Out* secondA, Out* secondB, std::size_t frames) noexcept {
+    if (frames == 0) return;
+    PairWavefront<NF> f;
+    PairWavefront<NS> s;
+    const BiquadCoefficients* const firstLanes[2] = {first, first};
+    const BiquadCoefficients* const secondLanes[2] = {second, second};
+    double* const firstHistories[2] = {firstHistoryA, firstHistoryB};
+    double* const secondHistories[2] = {secondHistoryA, secondHistoryB};
+    f.load(firstLanes, firstHistories);
+    s.load(secondLanes, secondHistories);
+    auto step = [&](std::size_t t, bool edge) __attribute__((always_inline)) {
+        const Double2 x = !edge || t < frames ? loadPair(inputA, inputB, t) : Double2{};
+        f.step(t, frames, edge, x);
+        s.step(t, frames, edge, x);
+        if (!edge || f.hasOutput(t, frames)) {
+            const Double2 y = f.output();
+            firstA[t - f.kLag] = static_cast<Out>(y[0]);
+            firstB[t - f.kLag] = static_cast<Out>(y[1]);
+        }
+        if (!edge || s.hasOutput(t, frames)) {
+            const Double2 y = s.output();
+            secondA[t - s.kLag] = static_cast<Out>(y[0]);
+            secondB[t - s.kLag] = static_cast<Out>(y[1]);
+        }
+    };
+    constexpr std::size_t fill = std::max(PairWavefront<NF>::kLag, PairWavefront<NS>::kLag);
+    std::size_t t = 0;
+    for (; t < fill; ++t) step(t, true);
+    for (; t < frames; ++t) step(t, false);
+    for (; t < frames + fill; ++t) step(t, true);
+    f.store(firstHistories);
+    s.store(secondHistories);
+}
+
+template <int NF, int NS, bool Wide, class In, class Out>
+[[gnu::always_inline]] inline void twoCascadesPair(const BiquadCoefficients* first, const BiquadCoefficients* second,
+                                                   double* firstHistoryA, double* firstHistoryB,
+                                                   double* secondHistoryA, double* secondHistoryB,
+                                                   const In* inputA, const In* inputB, Out* firstA, Out* firstB,
+                                                   Out* secondA, Out* secondB, std::size_t frames) noexcept {
+    if constexpr (Wide)
+        twoCascadesWide<NF, NS>(first, second, firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB, inputA,
+                                inputB, firstA, firstB, secondA, secondB, frames);
+    else
+        twoCascadesNarrow<NF, NS>(first, second, firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB, inputA,
+                                  inputB, firstA, firstB, secondA, secondB, frames);
 }
 
 // Calls f(std::integral_constant<int, N>) for N = numSections in 1..kMaxSections.
