@@ -52,7 +52,7 @@ void cascadeMono(const BiquadCoefficients* coefficients, double* history, const 
 }
 
 // The pair kernels hold doubles side by side in GCC/Clang generic vectors (Double2 = one SSE2
-// register, Double4 = one AVX register or two SSE2 ones) without intrinsics. Each lane evaluates
+// register; Double4 = one AVX register, used only by callers compiled for AVX2) without intrinsics. Each lane evaluates
 // exactly the scalar `section` expression (same operations in the same order, IEEE double, no
 // contraction), so a channel's bits do not depend on the kernel that ran it.
 //
@@ -321,8 +321,8 @@ template <int N, bool Wide, class In, class Out>
 // Two cascades F (NF sections) and S (NS <= NF sections) on the same input, each writing its own
 // output, in one wavefront loop: their recursions are independent, so they overlap (a
 // Linkwitz-Riley split runs its low-pass and high-pass this way). F's first NS sections and S run
-// side by side in four lanes (Double4: one AVX register, or two SSE2 registers with the same
-// operations); F's remaining sections follow as a two-lane wavefront fed by F's lanes. Outputs may
+// side by side in four lanes (Double4, one AVX register: for callers compiled for AVX2);
+// F's remaining sections follow as a two-lane wavefront fed by F's lanes. Outputs may
 // be the input (each output frame is written after the input frame it depends on was read) but not
 // each other. Bits: as running each alone (every lane computes the scalar `section` expression).
 template <int NF, int NS, class In, class Out>
