@@ -125,7 +125,9 @@ void MultichannelBiquadFilter::reset() noexcept {
 
 void MultichannelBiquadFilter::process(AudioBlock block) noexcept { process(ConstAudioBlock(block), block); }
 
-LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input, AudioBlock output) noexcept {
+template <bool Wide>
+[[gnu::always_inline]] inline void MultichannelBiquadFilter::processKernels(ConstAudioBlock input,
+                                                                            AudioBlock output) noexcept {
     assert(input.numFrames() == output.numFrames());
     assert(input.numChannels() >= numChannels_ && output.numChannels() >= numChannels_);
     const std::size_t frames = input.numFrames();
@@ -141,9 +143,9 @@ LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input
         int channel = 0;
         for (; channel + 1 < numChannels_; channel += 2) {
             const auto a = static_cast<std::size_t>(channel);
-            kernels::cascadePair<N>(c, state_[a].data(), state_[a + 1].data(), input.channelData(channel),
-                                    input.channelData(channel + 1), output.channelData(channel),
-                                    output.channelData(channel + 1), frames);
+            kernels::cascadePair<N, Wide>(c, state_[a].data(), state_[a + 1].data(), input.channelData(channel),
+                                          input.channelData(channel + 1), output.channelData(channel),
+                                          output.channelData(channel + 1), frames);
         }
         if (channel < numChannels_)
             kernels::cascadeMono<N>(c, state_[static_cast<std::size_t>(channel)].data(), input.channelData(channel),
@@ -151,28 +153,7 @@ LATHE_VECTOR_CLONES void MultichannelBiquadFilter::process(ConstAudioBlock input
     });
 }
 
-#if LATHE_HAVE_AVX2_DISPATCH
-namespace {
-// processTwo compiled for AVX2 (its four-lane vectors are then single registers).
-LATHE_TARGET_AVX2 void processTwoAvx2(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
-                                      ConstAudioBlock input, AudioBlock firstOutput, AudioBlock secondOutput) noexcept {
-    MultichannelBiquadFilter::processTwoKernels(first, second, input, firstOutput, secondOutput);
-}
-}  // namespace
-#endif
-
-void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
-                                          ConstAudioBlock input, AudioBlock firstOutput,
-                                          AudioBlock secondOutput) noexcept {
-#if LATHE_HAVE_AVX2_DISPATCH
-    if (cpuHasAvx2()) {
-        processTwoAvx2(first, second, input, firstOutput, secondOutput);
-        return;
-    }
-#endif
-    processTwoKernels(first, second, input, firstOutput, secondOutput);
-}
-
+template <bool Wide>
 [[gnu::always_inline]] inline void MultichannelBiquadFilter::processTwoKernels(MultichannelBiquadFilter& first,
                                                                                MultichannelBiquadFilter& second,
                                                                                ConstAudioBlock input,
@@ -185,8 +166,8 @@ void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first, Multi
     // One loop for both where the kernel exists (a second cascade of 1 or 2 sections, no longer than
     // the first: the Linkwitz-Riley split); else one after the other.
     if (channels < 2 || ns < 1 || ns > 2 || nf < ns) {
-        first.process(input, firstOutput);
-        second.process(input, secondOutput);
+        first.processKernels<Wide>(input, firstOutput);
+        second.processKernels<Wide>(input, secondOutput);
         return;
     }
     kernels::dispatch(nf, [&](auto f) __attribute__((always_inline)) {
@@ -196,7 +177,7 @@ void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first, Multi
             int c = 0;
             for (; c + 1 < channels; c += 2) {
                 const auto a = static_cast<std::size_t>(c);
-                kernels::twoCascadesPair<NF, NS>(
+                kernels::twoCascadesPair<NF, NS, Wide>(
                     first.coefficients_.sections.data(), second.coefficients_.sections.data(), first.state_[a].data(),
                     first.state_[a + 1].data(), second.state_[a].data(), second.state_[a + 1].data(),
                     input.channelData(c), input.channelData(c + 1), firstOutput.channelData(c),
@@ -219,6 +200,43 @@ void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first, Multi
         }
     });
 }
+
+// process() and processTwo() are compiled twice: for the baseline with the two-lane kernels and,
+// where the machine has AVX2, with the four-lane ones (see biquad_kernels.h and vector_clones.h).
+void MultichannelBiquadFilter::process(ConstAudioBlock input, AudioBlock output) noexcept {
+#if LATHE_HAVE_AVX2_DISPATCH
+    if (cpuHasAvx2()) {
+        processAvx2(input, output);
+        return;
+    }
+#endif
+    processKernels<false>(input, output);
+}
+
+void MultichannelBiquadFilter::processTwo(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
+                                          ConstAudioBlock input, AudioBlock firstOutput,
+                                          AudioBlock secondOutput) noexcept {
+#if LATHE_HAVE_AVX2_DISPATCH
+    if (cpuHasAvx2()) {
+        processTwoAvx2(first, second, input, firstOutput, secondOutput);
+        return;
+    }
+#endif
+    processTwoKernels<false>(first, second, input, firstOutput, secondOutput);
+}
+
+#if LATHE_HAVE_AVX2_DISPATCH
+LATHE_TARGET_AVX2 void MultichannelBiquadFilter::processAvx2(ConstAudioBlock input, AudioBlock output) noexcept {
+    processKernels<true>(input, output);
+}
+
+LATHE_TARGET_AVX2 void MultichannelBiquadFilter::processTwoAvx2(MultichannelBiquadFilter& first,
+                                                                MultichannelBiquadFilter& second,
+                                                                ConstAudioBlock input, AudioBlock firstOutput,
+                                                                AudioBlock secondOutput) noexcept {
+    processTwoKernels<true>(first, second, input, firstOutput, secondOutput);
+}
+#endif
 
 double MultichannelBiquadFilter::processSample(int channel, double input) noexcept {
     assert(channel >= 0 && channel < numChannels_);

@@ -6,10 +6,12 @@
 //   history[2k+2], history[2k+3]  y[n-1], y[n-2] of section k (= input history of section k+1)
 //   v                             the sample travelling down the cascade (input of the current section)
 // The section count is a template parameter so that the history lives in registers and the loops
-// unroll; `dispatch` picks the instantiation at run time. The pair kernel runs two channels in one
-// loop: their recursions are independent, so they overlap (and may share SIMD registers).
+// unroll; `dispatch` picks the instantiation at run time. The pair kernels run two channels (and
+// the sections of a cascade, as a wavefront, see below) side by side in vector lanes.
 // Every kernel evaluates each section with the same expression, so the mono, pair and ramp paths
-// give bit-identical results for the same coefficients.
+// give bit-identical results for the same coefficients (tests/dsp/biquad_test.cpp,
+// AllKernelPathsAgreeBitExact, checks the vector kernels against the scalar mono kernel for every
+// section count; the crossover and EQ tests check the two-cascade and fused forms).
 
 #include <algorithm>
 #include <cstddef>
@@ -49,21 +51,22 @@ void cascadeMono(const BiquadCoefficients* coefficients, double* history, const 
     for (int k = 0; k < 2 * N + 2; ++k) history[k] = h[k];
 }
 
-// The pair kernels hold two doubles side by side (one per channel of a pair) in a Double2
-// (dsp/vector_types.h), so both recursions run in one SSE2 register without intrinsics. Each lane
-// evaluates exactly the scalar `section` expression (same operations in the same order, IEEE
-// double, no contraction), so a channel's bits do not depend on the kernel that ran it;
-// tests/dsp/biquad_test.cpp (AllKernelPathsAgreeBitExact) checks the pair kernel against the
-// scalar mono kernel for every section count.
+// The pair kernels hold doubles side by side in GCC/Clang generic vectors (Double2 = one SSE2
+// register; Double4 = one AVX register, used only by callers compiled for AVX2) without intrinsics. Each lane evaluates
+// exactly the scalar `section` expression (same operations in the same order, IEEE double, no
+// contraction), so a channel's bits do not depend on the kernel that ran it.
+//
+// They run a cascade as a wavefront: in step t, section k processes frame t - k, taking as input
+// the output section k-1 produced in step t - 1. The sections of one step are independent, so they
+// can share vectors and their recursions overlap in the pipeline instead of each frame travelling
+// through the whole cascade before the next can start. Each section still computes exactly the
+// `section` expression on the same inputs in the same order of frames, so the output bits are those
+// of the mono kernel. Every call fills and drains the wavefront (in the first and last N - 1 steps
+// only the sections with a frame to process update), so all sections end on the same frame and the
+// history is stored in the shared layout of the glossary.
+typedef double Double4 __attribute__((vector_size(32)));
+typedef long long Mask4 __attribute__((vector_size(32)));  // what Double4 comparisons give
 
-// The pair kernels run a cascade as a wavefront: in step t, section k processes frame t - k, taking
-// as input the output section k-1 produced in step t - 1. The sections of one step are independent,
-// so their recursions overlap in the pipeline instead of each frame travelling through the whole
-// cascade before the next can start (a cascade of N sections costs about N/4 of a frame's latency
-// chain instead of all of it). Each section still computes exactly the `section` expression on the
-// same inputs in the same order of frames, so the output bits are those of the mono kernel. Every
-// call drains the wavefront (the last N - 1 steps run only the later sections), so all sections end
-// on the same frame and the history is stored in the shared layout of the glossary.
 // A wavefront over N sections whose lanes are independent recursions: Vec = Double2 holds two
 // channels of one cascade; Vec = Double4 two channels of two cascades of the same length (lanes
 // {F: A, B, S: A, B}). coefficients[l] and histories[l] give lane l's cascade and history.
@@ -145,10 +148,155 @@ template <class In>
     return Double2{static_cast<double>(a[i]), static_cast<double>(b[i])};
 }
 
+// One cascade of N >= 2 sections on a channel pair, folded into four lanes: vector j holds sections
+// j (lanes 0, 1: channels A, B) and j + M (lanes 2, 3), M = ceil(N / 2); an odd N gets a padding
+// section (the identity) at the end. In the wavefront (see above) section k's input is section
+// k-1's output of the previous step, which for both halves of vector j >= 1 is vector j-1; only
+// vector 0 takes its upper half from the lower half of vector M-1. So a step is the `section`
+// expression on M four-lane vectors plus one half-swap: half the vector operations of the pair
+// form. Every lane computes the scalar `section` expression: the bits of the mono kernel.
+template <int N>
+struct FoldedWavefront {
+    static constexpr int M = (N + 1) / 2;
+    static constexpr auto kLag = static_cast<std::size_t>(N - 1);
+
+    Double4 b0[M], b1[M], b2[M], a1[M], a2[M];
+    Double4 x2[M], y1[M], y2[M];  // per section: input two frames back, output history
+    Double2 x1;                   // section 0's input one frame back (the cascade input's history)
+    Double4 lags[M];  // per vector: the lag of its sections' lanes, as doubles (for edge steps)
+
+    static constexpr int sectionOf(int j, int half) { return j + half * M; }
+
+    [[gnu::always_inline]] void load(const BiquadCoefficients* c, double* historyA, double* historyB) noexcept {
+        x1 = Double2{historyA[0], historyB[0]};
+        for (int j = 0; j < M; ++j) {
+            double lanes[8][4];
+            for (int half = 0; half < 2; ++half) {
+                const int k = sectionOf(j, half);
+                for (int q = 0; q < 2; ++q) {
+                    const int l = 2 * half + q;
+                    const double* h = q == 0 ? historyA : historyB;
+                    const bool real = k < N;  // else the padding section: identity, zero history
+                    const BiquadCoefficients& s = c[real ? k : 0];
+                    lanes[0][l] = real ? s.b0 : 1.0;
+                    lanes[1][l] = real ? s.b1 : 0.0;
+                    lanes[2][l] = real ? s.b2 : 0.0;
+                    lanes[3][l] = real ? s.a1 : 0.0;
+                    lanes[4][l] = real ? s.a2 : 0.0;
+                    lanes[5][l] = real ? h[2 * k + 1] : 0.0;
+                    lanes[6][l] = real ? h[2 * k + 2] : 0.0;
+                    lanes[7][l] = real ? h[2 * k + 3] : 0.0;
+                }
+            }
+            Double4* const targets[8] = {&b0[j], &b1[j], &b2[j], &a1[j], &a2[j], &x2[j], &y1[j], &y2[j]};
+            for (int r = 0; r < 8; ++r) *targets[r] = Double4{lanes[r][0], lanes[r][1], lanes[r][2], lanes[r][3]};
+            const double low = double(j), high = double(j + M);
+            lags[j] = Double4{low, low, high, high};
+        }
+    }
+
+    [[gnu::always_inline]] void store(double* historyA, double* historyB) const noexcept {
+        for (int j = 0; j < M; ++j)
+            for (int half = 0; half < 2; ++half) {
+                const int k = sectionOf(j, half);
+                if (k >= N) continue;
+                for (int q = 0; q < 2; ++q) {
+                    double* h = q == 0 ? historyA : historyB;
+                    h[2 * k + 2] = y1[j][2 * half + q];
+                    h[2 * k + 3] = y2[j][2 * half + q];
+                }
+            }
+        historyA[0] = x1[0];
+        historyB[0] = x1[1];
+        historyA[1] = x2[0][0];
+        historyB[1] = x2[0][1];
+    }
+
+    // Step t of a call over `frames` frames; `input` is frame t (used only while t < frames). In
+    // edge steps a lane updates only if its section has a frame to process (lag <= t < frames + lag).
+    template <bool Edge>
+    [[gnu::always_inline]] void step(double t, double frames, const Double2& input) noexcept {
+        // Inputs of every section from the previous step's outputs (computed before any update).
+        Double4 v[M], v1[M];
+        v[0] = __builtin_shufflevector(input, Double2{y1[M - 1][0], y1[M - 1][1]}, 0, 1, 2, 3);
+        v1[0] = __builtin_shufflevector(x1, Double2{y2[M - 1][0], y2[M - 1][1]}, 0, 1, 2, 3);
+        for (int j = 1; j < M; ++j) {
+            v[j] = y1[j - 1];
+            v1[j] = y2[j - 1];
+        }
+        for (int j = 0; j < M; ++j) {
+            // The scalar `section` expression, lane-wise.
+            const Double4 y = (b0[j] * v[j] + b1[j] * v1[j] + b2[j] * x2[j] - a2[j] * y2[j]) - a1[j] * y1[j];
+            if constexpr (Edge) {
+                const Double4 time{t, t, t, t};
+                const Mask4 active = (lags[j] <= time) & ((time - lags[j]) < Double4{frames, frames, frames, frames});
+                assignWhere(x2[j], active, v1[j]);
+                assignWhere(y2[j], active, y1[j]);
+                assignWhere(y1[j], active, y);
+                if (j == 0 && active[0]) x1 = input;
+            } else {
+                x2[j] = v1[j];
+                y2[j] = y1[j];
+                y1[j] = y;
+            }
+        }
+        if constexpr (!Edge) x1 = input;
+    }
+
+    // target = mask ? value : target, lane-wise, as bit operations.
+    [[gnu::always_inline]] static void assignWhere(Double4& target, const Mask4& mask, const Double4& value) noexcept {
+        target = reinterpret_cast<Double4>((mask & reinterpret_cast<Mask4>(value)) |
+                                           (~mask & reinterpret_cast<Mask4>(target)));
+    }
+
+    // The last section's output (frame t - kLag after step t), lanes A, B.
+    [[gnu::always_inline]] Double2 output() const noexcept {
+        constexpr int last = N - 1, j = last % M, half = last / M;
+        return Double2{y1[j][2 * half], y1[j][2 * half + 1]};
+    }
+};
+
 template <int N, class In, class Out>
+[[gnu::always_inline]] inline void cascadePairFolded(const BiquadCoefficients* coefficients, double* historyA,
+                                                     double* historyB, const In* inputA, const In* inputB,
+                                                     Out* outputA, Out* outputB, std::size_t frames) noexcept {
+    if (frames == 0) return;
+    FoldedWavefront<N> cascade{};  // (zeroed first: GCC cannot follow the lane-wise loads of split vectors)
+    cascade.load(coefficients, historyA, historyB);
+    const double count = static_cast<double>(frames);
+    auto write = [&](std::size_t t) __attribute__((always_inline)) {
+        const Double2 y = cascade.output();
+        outputA[t - cascade.kLag] = static_cast<Out>(y[0]);
+        outputB[t - cascade.kLag] = static_cast<Out>(y[1]);
+    };
+    constexpr std::size_t fill = FoldedWavefront<N>::kLag;
+    std::size_t t = 0;
+    for (; t < fill; ++t) {
+        cascade.template step<true>(double(t), count, t < frames ? loadPair(inputA, inputB, t) : Double2{});
+        if (t >= fill && t - fill < frames) write(t);
+    }
+    for (; t < frames; ++t) {
+        cascade.template step<false>(double(t), count, loadPair(inputA, inputB, t));
+        write(t);
+    }
+    for (; t < frames + fill; ++t) {
+        cascade.template step<true>(double(t), count, Double2{});
+        if (t >= fill && t - fill < frames) write(t);
+    }
+    cascade.store(historyA, historyB);
+}
+
+// A cascade on a channel pair: the folded four-lane form when Wide (callers compiled for AVX2,
+// where a Double4 is one register), else the two-lane form (GCC's split of Double4 into SSE2 halves
+// would cost more than it saves). The same bits either way.
+template <int N, bool Wide, class In, class Out>
 [[gnu::always_inline]] inline void cascadePair(const BiquadCoefficients* coefficients, double* historyA,
                                                double* historyB, const In* inputA, const In* inputB,
                                                Out* outputA, Out* outputB, std::size_t frames) noexcept {
+    if constexpr (Wide && N >= 2) {
+        cascadePairFolded<N>(coefficients, historyA, historyB, inputA, inputB, outputA, outputB, frames);
+        return;
+    }
     if (frames == 0) return;
     PairWavefront<N> cascade;
     const BiquadCoefficients* const coefficientsPerLane[2] = {coefficients, coefficients};
@@ -173,14 +321,12 @@ template <int N, class In, class Out>
 // Two cascades F (NF sections) and S (NS <= NF sections) on the same input, each writing its own
 // output, in one wavefront loop: their recursions are independent, so they overlap (a
 // Linkwitz-Riley split runs its low-pass and high-pass this way). F's first NS sections and S run
-// side by side in four lanes (Double4: one AVX register, or two SSE2 registers with the same
-// operations); F's remaining sections follow as a two-lane wavefront fed by F's lanes. Outputs may
+// side by side in four lanes (Double4, one AVX register: for callers compiled for AVX2);
+// F's remaining sections follow as a two-lane wavefront fed by F's lanes. Outputs may
 // be the input (each output frame is written after the input frame it depends on was read) but not
 // each other. Bits: as running each alone (every lane computes the scalar `section` expression).
-typedef double Double4 __attribute__((vector_size(32)));
-
 template <int NF, int NS, class In, class Out>
-[[gnu::always_inline]] inline void twoCascadesPair(const BiquadCoefficients* first, const BiquadCoefficients* second,
+[[gnu::always_inline]] inline void twoCascadesWide(const BiquadCoefficients* first, const BiquadCoefficients* second,
                                                    double* firstHistoryA, double* firstHistoryB,
                                                    double* secondHistoryA, double* secondHistoryB,
                                                    const In* inputA, const In* inputB, Out* firstA, Out* firstB,
@@ -241,6 +387,60 @@ template <int NF, int NS, class In, class Out>
         both.store(histories);
     }
     if constexpr (kTail > 0) tail.store(tailHistories);
+}
+
+// The same with two-lane wavefronts only (for callers not compiled for AVX2; see cascadePair).
+template <int NF, int NS, class In, class Out>
+[[gnu::always_inline]] inline void twoCascadesNarrow(const BiquadCoefficients* first, const BiquadCoefficients* second,
+                                                     double* firstHistoryA, double* firstHistoryB,
+                                                     double* secondHistoryA, double* secondHistoryB,
+                                                     const In* inputA, const In* inputB, Out* firstA, Out* firstB,
+                                                     Out* secondA, Out* secondB, std::size_t frames) noexcept {
+    if (frames == 0) return;
+    PairWavefront<NF> f;
+    PairWavefront<NS> s;
+    const BiquadCoefficients* const firstLanes[2] = {first, first};
+    const BiquadCoefficients* const secondLanes[2] = {second, second};
+    double* const firstHistories[2] = {firstHistoryA, firstHistoryB};
+    double* const secondHistories[2] = {secondHistoryA, secondHistoryB};
+    f.load(firstLanes, firstHistories);
+    s.load(secondLanes, secondHistories);
+    auto step = [&](std::size_t t, bool edge) __attribute__((always_inline)) {
+        const Double2 x = !edge || t < frames ? loadPair(inputA, inputB, t) : Double2{};
+        f.step(t, frames, edge, x);
+        s.step(t, frames, edge, x);
+        if (!edge || f.hasOutput(t, frames)) {
+            const Double2 y = f.output();
+            firstA[t - f.kLag] = static_cast<Out>(y[0]);
+            firstB[t - f.kLag] = static_cast<Out>(y[1]);
+        }
+        if (!edge || s.hasOutput(t, frames)) {
+            const Double2 y = s.output();
+            secondA[t - s.kLag] = static_cast<Out>(y[0]);
+            secondB[t - s.kLag] = static_cast<Out>(y[1]);
+        }
+    };
+    constexpr std::size_t fill = std::max(PairWavefront<NF>::kLag, PairWavefront<NS>::kLag);
+    std::size_t t = 0;
+    for (; t < fill; ++t) step(t, true);
+    for (; t < frames; ++t) step(t, false);
+    for (; t < frames + fill; ++t) step(t, true);
+    f.store(firstHistories);
+    s.store(secondHistories);
+}
+
+template <int NF, int NS, bool Wide, class In, class Out>
+[[gnu::always_inline]] inline void twoCascadesPair(const BiquadCoefficients* first, const BiquadCoefficients* second,
+                                                   double* firstHistoryA, double* firstHistoryB,
+                                                   double* secondHistoryA, double* secondHistoryB,
+                                                   const In* inputA, const In* inputB, Out* firstA, Out* firstB,
+                                                   Out* secondA, Out* secondB, std::size_t frames) noexcept {
+    if constexpr (Wide)
+        twoCascadesWide<NF, NS>(first, second, firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB, inputA,
+                                inputB, firstA, firstB, secondA, secondB, frames);
+    else
+        twoCascadesNarrow<NF, NS>(first, second, firstHistoryA, firstHistoryB, secondHistoryA, secondHistoryB, inputA,
+                                  inputB, firstA, firstB, secondA, secondB, frames);
 }
 
 // Calls f(std::integral_constant<int, N>) for N = numSections in 1..kMaxSections.

@@ -47,7 +47,7 @@ BiquadCascade stepBetween(const BiquadCascade& a, const BiquadCascade& b) noexce
 }
 
 // Static cascade on planar channels (input and output may be the same), channel pairs side by side.
-template <class In, class Out>
+template <bool Wide, class In, class Out>
 [[gnu::always_inline]] inline void runStatic(const BiquadCascade& cascade, const In* const* input, Out* const* output,
                                              double* const* histories, int channels, std::size_t frames) noexcept {
     kernels::dispatch(cascade.numSections, [&](auto n) __attribute__((always_inline)) {
@@ -55,7 +55,7 @@ template <class In, class Out>
         const BiquadCoefficients* c = cascade.sections.data();
         int ch = 0;
         for (; ch + 1 < channels; ch += 2)
-            kernels::cascadePair<N>(c, histories[ch], histories[ch + 1], input[ch], input[ch + 1], output[ch],
+            kernels::cascadePair<N, Wide>(c, histories[ch], histories[ch + 1], input[ch], input[ch + 1], output[ch],
                                     output[ch + 1], frames);
         if (ch < channels) kernels::cascadeMono<N>(c, histories[ch], input[ch], output[ch], frames);
     });
@@ -63,7 +63,7 @@ template <class In, class Out>
 
 void runStatic(const BiquadCascade& cascade, double* const* data, double* const* histories, int channels,
                std::size_t frames) noexcept {
-    runStatic<double, double>(cascade, data, data, histories, channels, frames);
+    runStatic<false, double, double>(cascade, data, data, histories, channels, frames);
 }
 
 // What an identity cascade's DF-I history would be after these frames (every section's input and
@@ -395,7 +395,9 @@ void ParametricEq::processSlots(AudioBlock block, std::size_t offset, std::size_
 // several recursions at once instead of one pass per band. Between groups the signal stays in
 // double (scratch), as between bands in processSlots(); the arithmetic per section is the same, so
 // the output is bit-identical to processSlots().
-LATHE_VECTOR_CLONES void ParametricEq::processFused(AudioBlock block, std::size_t offset, std::size_t n) noexcept {
+template <bool Wide>
+[[gnu::always_inline]] inline void ParametricEq::processFusedKernels(AudioBlock block, std::size_t offset,
+                                                                     std::size_t n) noexcept {
     const auto channels = static_cast<std::size_t>(numChannels_);
     // Groups of consecutive sounding slots: [first, last) with at most kMaxSections sections.
     int groupStart[kMaxBands], groupEnd[kMaxBands];
@@ -440,10 +442,10 @@ LATHE_VECTOR_CLONES void ParametricEq::processFused(AudioBlock block, std::size_
             cascade.append(filter);
         }
         const bool first = g == 0, last = g == groups - 1;
-        if (first && last) runStatic<float, float>(cascade, blockIn, blockOut, fusedHistory, numChannels_, n);
-        else if (first) runStatic<float, double>(cascade, blockIn, between, fusedHistory, numChannels_, n);
-        else if (last) runStatic<double, float>(cascade, between, blockOut, fusedHistory, numChannels_, n);
-        else runStatic<double, double>(cascade, between, between, fusedHistory, numChannels_, n);
+        if (first && last) runStatic<Wide, float, float>(cascade, blockIn, blockOut, fusedHistory, numChannels_, n);
+        else if (first) runStatic<Wide, float, double>(cascade, blockIn, between, fusedHistory, numChannels_, n);
+        else if (last) runStatic<Wide, double, float>(cascade, between, blockOut, fusedHistory, numChannels_, n);
+        else runStatic<Wide, double, double>(cascade, between, between, fusedHistory, numChannels_, n);
         // Scatter back into the bands' own histories.
         int at = 0;
         for (int i = groupStart[g]; i < groupEnd[g]; ++i) {
@@ -474,6 +476,24 @@ LATHE_VECTOR_CLONES void ParametricEq::processFused(AudioBlock block, std::size_
         }
     }
 }
+
+// Compiled twice: for the baseline with the two-lane kernels and, where the machine has AVX2, with
+// the four-lane ones (see biquad_kernels.h and vector_clones.h).
+void ParametricEq::processFused(AudioBlock block, std::size_t offset, std::size_t n) noexcept {
+#if LATHE_HAVE_AVX2_DISPATCH
+    if (cpuHasAvx2()) {
+        processFusedAvx2(block, offset, n);
+        return;
+    }
+#endif
+    processFusedKernels<false>(block, offset, n);
+}
+
+#if LATHE_HAVE_AVX2_DISPATCH
+LATHE_TARGET_AVX2 void ParametricEq::processFusedAvx2(AudioBlock block, std::size_t offset, std::size_t n) noexcept {
+    processFusedKernels<true>(block, offset, n);
+}
+#endif
 
 void ParametricEq::process(AudioBlock block) noexcept {
     assert(prepared_);

@@ -10,7 +10,10 @@
 // makes the clones), a function is written twice by hand: one copy under LATHE_TARGET_AVX2, chosen
 // when lathe::dsp::cpuHasAvx2(); the same code, so again the same bits.
 
-#if defined(__x86_64__) && defined(__ELF__) && (defined(__GNUC__) || defined(__clang__))
+// Defining LATHE_NO_VECTOR_CLONES builds the baseline versions only (to test them on an AVX2 machine:
+// cmake -DCMAKE_CXX_FLAGS=-DLATHE_NO_VECTOR_CLONES, then the dsp tests).
+#if defined(__x86_64__) && defined(__ELF__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(LATHE_NO_VECTOR_CLONES)
 #define LATHE_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #define LATHE_TARGET_AVX2 __attribute__((target("avx2")))
 #define LATHE_HAVE_AVX2_DISPATCH 1

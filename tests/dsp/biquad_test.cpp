@@ -147,6 +147,41 @@ TEST(Biquad, AllKernelPathsAgreeBitExact) {
     }
 }
 
+// processTwo (two cascades on one input in one loop: four-lane and two-lane wavefronts, or the
+// fallback) against two process() calls: the same bits for every pair of section counts, odd
+// channel counts, in-place second output, and blocks of random sizes (down to one frame).
+TEST(Biquad, ProcessTwoMatchesTwoSeparateFiltersBitExact) {
+    const double fs = 48000.0;
+    for (int channels : {1, 2, 3}) {
+        const AudioBuffer input = test::whiteNoise(fs, 0.05, 0.8, channels, 13);
+        for (int nf = 1; nf <= BiquadCascade::kMaxSections; ++nf) {
+            for (int ns = 1; ns <= 3; ++ns) {
+                SCOPED_TRACE(testing::Message() << channels << " channels, " << nf << " + " << ns << " sections");
+                const BiquadCascade first = someCascade(nf, fs), second = someCascade(ns, 2.0 * fs);
+                AudioBuffer expectedFirst(channels, input.numFrames()), expectedSecond = test::copyOf(input.block());
+                MultichannelBiquadFilter a(first, channels), b(second, channels);
+                a.process(input.block(), expectedFirst.block());
+                b.process(expectedSecond.block());
+
+                AudioBuffer actualFirst(channels, input.numFrames()), actualSecond = test::copyOf(input.block());
+                MultichannelBiquadFilter c(first, channels), d(second, channels);
+                Random random(std::uint64_t(nf * 10 + ns));
+                for (std::size_t offset = 0; offset < input.numFrames();) {
+                    const std::size_t n = std::min<std::size_t>(1 + random.next() % 300, input.numFrames() - offset);
+                    const AudioBlock rest = actualSecond.block().slice(offset, n);  // input, then the second output
+                    MultichannelBiquadFilter::processTwo(c, d, rest, actualFirst.block().slice(offset, n), rest);
+                    offset += n;
+                }
+                for (int ch = 0; ch < channels; ++ch)
+                    for (std::size_t i = 0; i < input.numFrames(); ++i) {
+                        ASSERT_TRUE(bitEqual(actualFirst.channel(ch)[i], expectedFirst.channel(ch)[i])) << ch << " " << i;
+                        ASSERT_TRUE(bitEqual(actualSecond.channel(ch)[i], expectedSecond.channel(ch)[i])) << ch << " " << i;
+                    }
+            }
+        }
+    }
+}
+
 TEST(Biquad, SplitBlocksGiveIdenticalOutput) {
     const double fs = 44100.0;
     const AudioBuffer input = test::pinkNoise(fs, 0.5, 0.5, 2, 3);

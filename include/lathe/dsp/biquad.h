@@ -105,7 +105,8 @@ private:
 };
 
 /// The same cascade on up to kMaxChannels channels (coefficients shared, state per channel).
-/// Channels are processed in pairs so the two recursions run side by side in registers.
+/// Channels are processed in pairs, their recursions (and a cascade's sections) side by side in
+/// vector registers (src/dsp/biquad_kernels.h); the bits are those of BiquadFilter.
 /// Latency 0. Never allocates.
 class MultichannelBiquadFilter {
 public:
@@ -131,11 +132,18 @@ public:
     /// One sample of one channel (for callers that interleave their own work per sample).
     [[nodiscard]] double processSample(int channel, double input) noexcept;
 
-    /// processTwo's loops (the same code compiled for the baseline and for AVX2; internal).
+private:
+    // The loops of process() and processTwo(), with four-lane kernels (Wide, in the copies compiled
+    // for AVX2: processAvx2, processTwoAvx2) or two-lane ones (biquad.cpp, biquad_kernels.h).
+    template <bool Wide>
+    void processKernels(ConstAudioBlock input, AudioBlock output) noexcept;
+    template <bool Wide>
     static void processTwoKernels(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
                                   ConstAudioBlock input, AudioBlock firstOutput, AudioBlock secondOutput) noexcept;
+    void processAvx2(ConstAudioBlock input, AudioBlock output) noexcept;
+    static void processTwoAvx2(MultichannelBiquadFilter& first, MultichannelBiquadFilter& second,
+                               ConstAudioBlock input, AudioBlock firstOutput, AudioBlock secondOutput) noexcept;
 
-private:
     static constexpr std::size_t kStateSize = BiquadFilter::kStateSize;
 
     BiquadCascade coefficients_{};

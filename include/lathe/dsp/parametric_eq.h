@@ -88,6 +88,9 @@ private:
     void processSlot(int slot, std::size_t frames) noexcept;
     void processSlots(AudioBlock block, std::size_t offset, std::size_t frames) noexcept;
     void processFused(AudioBlock block, std::size_t offset, std::size_t frames) noexcept;
+    template <bool Wide>  // four-lane kernels (in the AVX2 copy, processFusedAvx2) or two-lane ones
+    void processFusedKernels(AudioBlock block, std::size_t offset, std::size_t frames) noexcept;
+    void processFusedAvx2(AudioBlock block, std::size_t offset, std::size_t frames) noexcept;
     [[nodiscard]] double* history(std::size_t pool, int slot, int channel) noexcept;
 
     ParametricEqSettings settings_;
