@@ -79,7 +79,10 @@ double worstRipple(const KaiserSincDesign& design, double passbandFraction) {
 }
 }  // namespace
 
-Result<KaiserSincDesign> designKaiserSinc(int factor, double passbandFraction, double stopbandAttenuationDb) {
+Result<KaiserSincDesign> designKaiserSinc(int factor, double passbandFraction, double stopbandAttenuationDb,
+                                          int tapsPerPhaseMultiple) {
+    if (tapsPerPhaseMultiple < 2 || tapsPerPhaseMultiple % 2 != 0)
+        return fail("oversampling filter: taps per phase must round to an even multiple, got " + std::to_string(tapsPerPhaseMultiple));
     if (factor < 2) return fail("oversampling filter: factor must be at least 2, got " + std::to_string(factor));
     if (!(passbandFraction > 0.0 && passbandFraction < 0.5))
         return fail("oversampling filter: passband fraction must lie in (0, 0.5) of the sample rate, got " +
@@ -96,7 +99,8 @@ Result<KaiserSincDesign> designKaiserSinc(int factor, double passbandFraction, d
         const double perPhase = std::ceil(orderEstimate / double(factor));
         if (!(perPhase <= kMaxTapsPerPhase)) return kMaxTapsPerPhase + 1;
         const int k = std::max(2, static_cast<int>(perPhase));
-        return k + (k % 2);  // even: branch 0 is a whole-frame delay
+        const int m = tapsPerPhaseMultiple;  // even: branch 0 is a whole-frame delay
+        return (k + m - 1) / m * m;
     };
     // Kaiser's formulas are approximations (the result falls short by a fraction of a dB at times):
     // design for a slightly higher attenuation until the response (checked on a dense grid, with

@@ -27,8 +27,10 @@ struct KaiserSincDesign {
 
 // Designs the prototype for interpolation / decimation by `factor` (>= 2). Returns an error for a
 // passband fraction outside (0, 0.5), an attenuation outside [20, 200] dB or a filter longer than
-// 4096 taps per phase.
-Result<KaiserSincDesign> designKaiserSinc(int factor, double passbandFraction, double stopbandAttenuationDb);
+// 4096 taps per phase. tapsPerPhaseMultiple (even, >= 2) rounds K up to a multiple of it (a
+// cascade stage whose delay K / 2 must be a whole number of base-rate frames asks for 4).
+Result<KaiserSincDesign> designKaiserSinc(int factor, double passbandFraction, double stopbandAttenuationDb,
+                                          int tapsPerPhaseMultiple = 2);
 
 // Amplitude response of a prototype `taps` (symmetric, odd length) divided by `factor` (so ~1 in the passband) at `cyclesPerSample`
 // (frequency / oversampled rate, 0 .. 0.5), with the linear-phase delay removed (a signed real).

@@ -117,7 +117,10 @@ Result<TruePeakLimiter::MainStageDesign> TruePeakLimiter::mainStageDesign(const 
     design.meterDetection.factor = spec.sampleRate < kMeterTwoTimesFromHz ? 4 : 2;
     design.meterDetection.passbandFraction = kMeterPassband;
     design.meterDetection.stopbandAttenuationDb = kMeterAttenuationDb;
-    const auto wideLatency = TruePeakDetector::naturalLatencyFrames(spec, design.detection);
+    // 4x (the default) as a half-band cascade: the same filter quality for 2.5x fewer operations.
+    design.detectionInterpolation = p.oversamplingFactor == 4 ? TruePeakDetector::Interpolation::halfbandCascade
+                                                              : TruePeakDetector::Interpolation::polyphase;
+    const auto wideLatency = TruePeakDetector::naturalLatencyFrames(spec, design.detection, design.detectionInterpolation);
     const auto meterLatency = TruePeakDetector::naturalLatencyFrames(spec, design.meterDetection);
     if (!wideLatency.ok()) return wideLatency.error();
     if (!meterLatency.ok()) return meterLatency.error();
@@ -146,7 +149,8 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     safetyTarget_ = static_cast<float>(ceiling_ * dbToGain(-kSafetyMarginDb));
 
     for (auto* d : {&mainDetector_, &safetyDetector_})
-        if (auto s = d->prepare(spec, design->detection, design->detectorLatencyFrames); !s.ok()) return s;
+        if (auto s = d->prepare(spec, design->detection, design->detectorLatencyFrames, design->detectionInterpolation); !s.ok())
+            return s;
     for (auto* d : {&mainMeterDetector_, &safetyMeterDetector_})
         if (auto s = d->prepare(spec, design->meterDetection, design->detectorLatencyFrames); !s.ok()) return s;
     if (auto s = mainEnvelope_.prepare(design->envelope); !s.ok()) return s;

@@ -65,6 +65,7 @@ public:
     // gain without running it (the loudness iteration of `lathe master`).
     struct MainStageDesign {
         OversamplerParams detection;       // the wide-passband detector
+        TruePeakDetector::Interpolation detectionInterpolation = TruePeakDetector::Interpolation::halfbandCascade;
         OversamplerParams meterDetection;  // the TruePeakMeter's twin
         int detectorLatencyFrames = 0;
         LimiterGainEnvelopeParams envelope;
