@@ -7,22 +7,17 @@
 #include <string>
 
 #include "dsp/fir_kernel.h"
-#include "dsp/kaiser_sinc.h"
 
 namespace lathe::analysis {
 
 namespace {
 
-using dsp::detail::accumulateFirOne;
 
-// Interpolator: passband to 0.45 fs (19.8 kHz at 44.1 kHz) within +-0.03 dB, images >= 50 dB down.
-// Measured against an ideal (FFT) band-limited 32x reference, readings of noise band-limited to
-// 0.45 fs are within 0.02 dB and sines at fs/4, fs/6, fs/8 within 0.01 dB at 4x (0.08 dB at 2x).
-constexpr double kPassbandFraction = 0.45;
-constexpr double kStopbandDb = 50.0;
-constexpr double kTwoTimesFromHz = 176400.0;  // 4x below, 2x from here
+// Interpolator: passband to 0.48 fs, 60 dB (0.1 % ripple), 4x as a half-band cascade: the true-peak
+// limiter's detection filter (dsp/true_peak_limiter.cpp).
+constexpr double kPassbandFraction = 0.48;
+constexpr double kStopbandDb = 60.0;
 constexpr int kMaxFactor = 4;
-constexpr int kMaxTapsPerPhase = 64;           // bounds the on-stack tail computation
 constexpr std::size_t kChunkFrames = 512;      // frames per pass: the branch rows stay in L1 cache
 constexpr std::size_t kScanTile = 16;          // frames per pruning test
 // The vertex of the parabola through a local maximum b of |y| and neighbours a, c <= b (all >= 0) is
@@ -62,26 +57,34 @@ Status TruePeakMeter::prepare(double sampleRate, int numChannels, const TruePeak
                     std::to_string(numChannels));
     if (!(options.countAboveLinear >= 0.0))
         return fail("true-peak meter: countAboveLinear must be >= 0 (0 turns counting off)");
-    factor_ = sampleRate < kTwoTimesFromHz ? 4 : 2;
-    auto design = dsp::designKaiserSinc(factor_, kPassbandFraction, kStopbandDb);
-    if (!design) return fail("true-peak meter: " + design.error().message);
-    tapsPerPhase_ = design->tapsPerPhase;
-    if (tapsPerPhase_ > kMaxTapsPerPhase) return fail("true-peak meter: interpolation filter too long");
+    factor_ = dsp::HalfbandCascade::kFactor;
+    if (auto status = cascade_.prepare(kPassbandFraction, kStopbandDb); !status.ok())
+        return fail("true-peak meter: " + status.error().message);
+    historyFrames_ = cascade_.historyFrames();
+    // Every frame from the end on whose rows still read an input frame (plus one to spare).
+    tailFrames_ = static_cast<std::size_t>(historyFrames_) + 1;
     numChannels_ = numChannels;
     countAboveLinear_ = static_cast<float>(options.countAboveLinear);
 
-    const auto k = static_cast<std::size_t>(tapsPerPhase_);
+    const auto history = static_cast<std::size_t>(historyFrames_);
     const auto l = static_cast<std::size_t>(factor_);
-    branchTaps_.resize((l - 1) * k);
-    for (std::size_t p = 1; p < l; ++p)
-        for (std::size_t j = 0; j < k; ++j) branchTaps_[(p - 1) * k + j] = static_cast<float>(design->taps[j * l + p]);
     const auto channels = static_cast<std::size_t>(numChannels);
-    history_.assign(channels * (k + kChunkFrames), 0.0f);
+    history_.assign(channels * (history + kChunkFrames), 0.0f);
     branches_.assign((l - 1) * (kChunkFrames + 1), 0.0f);
+    const std::size_t halfLead = cascade_.halfRowLead();
+    half_.assign(halfLead + kChunkFrames, 0.0f);
     framePeak_.assign(kChunkFrames, 0.0f);
+    tailInput_.assign(history + tailFrames_ + 1, 0.0f);
+    tailBranches_.assign((l - 1) * (tailFrames_ + 1), 0.0f);
+    tailHalf_.assign(halfLead + tailFrames_, 0.0f);
     peak_.assign(channels, 0.0);
     count_.assign(channels, 0);
     return success();
+}
+
+void TruePeakMeter::computeRows(const float* x, std::size_t n, float* branches, std::size_t stride, float* half,
+                                const float** rows) const noexcept {
+    cascade_.rows(x, 0, n, half, branches + 1, branches + 2 * stride + 1, rows);
 }
 
 void TruePeakMeter::reset() noexcept {
@@ -99,24 +102,18 @@ void TruePeakMeter::process(ConstAudioBlock block) noexcept {
     }
 }
 
-// Glossary: x = input frames of this chunk (x[-K .. -1] the previous ones); rows[p][t] = branch p
-// of the oversampled signal at frame t, i.e. y[t L + p] delayed by K / 2 frames; framePeak[t] =
+// Glossary: x = input frames of this chunk (x[-H .. -1] the previous ones, H = historyFrames_);
+// rows[p][t] = branch p of the oversampled signal at frame t, i.e. y[t L + p] delayed; framePeak[t] =
 // max_p |rows[p][t]|; peak = this channel's reading so far (never above the final reading).
 void TruePeakMeter::processChunk(int channel, const float* input, std::size_t n) noexcept {
     const int l = factor_;
-    const int k = tapsPerPhase_;
-    const auto history = static_cast<std::size_t>(k);
+    const auto history = static_cast<std::size_t>(historyFrames_);
     float* buffer = history_.data() + static_cast<std::size_t>(channel) * (history + kChunkFrames);
     std::copy(input, input + n, buffer + history);
     const float* x = buffer + history;
 
     const float* rows[kMaxFactor];
-    rows[0] = x - k / 2;  // branch 0 is the input itself (the centre tap is exactly 1)
-    for (int p = 1; p < l; ++p) {
-        float* row = branches_.data() + static_cast<std::size_t>(p - 1) * (kChunkFrames + 1);
-        dsp::detail::firBlock(branchTaps_.data() + static_cast<std::size_t>(p - 1) * history, k, x - 1, row, n + 1);
-        rows[p] = row + 1;  // row[0] is frame -1, the left neighbour of frame 0
-    }
+    computeRows(x, n, branches_.data(), kChunkFrames + 1, half_.data(), rows);
 
     float* framePeak = framePeak_.data();
     for (std::size_t t = 0; t < n; ++t) framePeak[t] = std::fabs(rows[0][t]);
@@ -161,21 +158,14 @@ void TruePeakMeter::processChunk(int channel, const float* input, std::size_t n)
 // arithmetic (the scalar twin), so the reading equals that of process()-ing K more zero frames.
 double TruePeakMeter::channelPeakWithTail(int channel, std::int64_t* countOut) const noexcept {
     const int l = factor_;
-    const int k = tapsPerPhase_;
-    const auto history = static_cast<std::size_t>(k);
+    const auto history = static_cast<std::size_t>(historyFrames_);
     const float* buffer = history_.data() + static_cast<std::size_t>(channel) * (history + kChunkFrames);
-    float extended[2 * kMaxTapsPerPhase + 2] = {};  // x[-K .. K + 1]: the last K frames, then silence
-    std::copy(buffer, buffer + history, extended);
-    const float* x = extended + k;
-
-    float store[kMaxFactor][kMaxTapsPerPhase + 2] = {};
+    std::fill(tailInput_.begin(), tailInput_.end(), 0.0f);  // the last input frames, then silence
+    std::copy(buffer, buffer + history, tailInput_.begin());
+    const float* x = tailInput_.data() + history;
     const float* rows[kMaxFactor];
-    rows[0] = x - k / 2;
-    for (int p = 1; p < l; ++p) {
-        for (int t = -1; t <= k; ++t)
-            store[p][t + 1] = accumulateFirOne(0.0f, branchTaps_.data() + static_cast<std::size_t>(p - 1) * history, k, x + t);
-        rows[p] = store[p] + 1;
-    }
+    computeRows(x, tailFrames_, tailBranches_.data(), tailFrames_ + 1, tailHalf_.data(), rows);
+    const auto k = static_cast<int>(tailFrames_);
     double peak = peak_[static_cast<std::size_t>(channel)];
     std::int64_t above = count_[static_cast<std::size_t>(channel)];
     for (int t = 0; t < k; ++t)

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "dsp/fir_kernel.h"
-#include "dsp/kaiser_sinc.h"
+#include "lathe/dsp/halfband_cascade.h"
 
 namespace lathe::dsp {
 
@@ -78,32 +78,20 @@ void exactPeaks(int l, const float* const* rows, std::size_t t0, std::size_t t1,
 }  // namespace
 
 namespace {
-// The two half-band stages of Interpolation::halfbandCascade (factor 4): stage 1 with the requested
-// passband p and attenuation at 2x; stage 2 at 4x, passband (1 - p) / 2 of the 2x rate (all that
-// stage 1 lets through, its transition band included), with K2 a multiple of 4 so that its delay
-// K2 / 2 (2x samples) is a whole number of base-rate frames.
-// Stage 2 is short, so it gets 20 dB more than asked: its passband ripple (which adds to stage 1's)
-// then stays a tenth of stage 1's, and the cascade reads like the polyphase filter of the same spec.
-constexpr double kStage2ExtraDb = 20.0;
-struct Cascade {
-    KaiserSincDesign stage1, stage2;
-};
-Result<Cascade> designCascade(const OversamplerParams& params) {
-    if (params.factor != 4) return fail("true-peak detector: the half-band cascade oversamples by 4 only");
-    auto stage1 = designKaiserSinc(2, params.passbandFraction, params.stopbandAttenuationDb);
-    if (!stage1.ok()) return fail("true-peak detector: " + stage1.error().message);
-    auto stage2 = designKaiserSinc(2, 0.5 * (1.0 - params.passbandFraction), params.stopbandAttenuationDb + kStage2ExtraDb, 4);
-    if (!stage2.ok()) return fail("true-peak detector: " + stage2.error().message);
-    return Cascade{std::move(*stage1), std::move(*stage2)};
+Result<HalfbandCascade> designCascade(const OversamplerParams& params) {
+    if (params.factor != HalfbandCascade::kFactor) return fail("true-peak detector: the half-band cascade oversamples by 4 only");
+    HalfbandCascade cascade;
+    if (auto status = cascade.prepare(params.passbandFraction, params.stopbandAttenuationDb); !status.ok())
+        return fail("true-peak detector: " + status.error().message);
+    return cascade;
 }
-int cascadeLatency(const Cascade& cascade) { return cascade.stage1.tapsPerPhase / 2 + cascade.stage2.tapsPerPhase / 4; }
 }  // namespace
 
 Result<int> TruePeakDetector::naturalLatencyFrames(const ProcessSpec& spec, const OversamplerParams& params, Interpolation interpolation) {
     if (interpolation == Interpolation::halfbandCascade) {
         auto cascade = designCascade(params);
         if (!cascade.ok()) return cascade.error();
-        return cascadeLatency(*cascade);
+        return cascade->latencyFrames();
     }
     Oversampler probe;
     ProcessSpec small = spec;
@@ -118,25 +106,16 @@ Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParam
     numChannels_ = spec.numChannels;
     chunkFrames_ = std::min(spec.maxBlockFrames, kChunkFrames);
     const auto channels = static_cast<std::size_t>(numChannels_);
-    cascade_ = interpolation == Interpolation::halfbandCascade;
+    interpolation_ = interpolation;
     int natural = 0;
-    if (cascade_) {
+    if (interpolation_ == Interpolation::halfbandCascade) {
         auto cascade = designCascade(params);
         if (!cascade.ok()) return cascade.error();
-        factor_ = 4;
-        tapsPerPhase_ = cascade->stage1.tapsPerPhase;
-        stage2Half_ = cascade->stage2.tapsPerPhase / 2;
-        natural = cascadeLatency(*cascade);
-        // Branch 1 of each 2x stage: prototype taps 1, 3, 5, ...; stage 2's split into even and odd.
-        stage1Taps_.resize(static_cast<std::size_t>(tapsPerPhase_));
-        for (std::size_t j = 0; j < stage1Taps_.size(); ++j) stage1Taps_[j] = static_cast<float>(cascade->stage1.taps[2 * j + 1]);
-        stage2Even_.resize(static_cast<std::size_t>(stage2Half_));
-        stage2Odd_.resize(static_cast<std::size_t>(stage2Half_));
-        for (std::size_t i = 0; i < stage2Even_.size(); ++i) {
-            stage2Even_[i] = static_cast<float>(cascade->stage2.taps[4 * i + 1]);
-            stage2Odd_[i] = static_cast<float>(cascade->stage2.taps[4 * i + 3]);
-        }
-        halfRow_.assign(channels * (chunkFrames_ + static_cast<std::size_t>(stage2Half_) + 1), 0.0f);
+        cascade_ = std::move(*cascade);
+        factor_ = HalfbandCascade::kFactor;
+        tapsPerPhase_ = 0;
+        natural = cascade_.latencyFrames();
+        halfRow_.assign(channels * (chunkFrames_ + cascade_.halfRowLead()), 0.0f);
         taps_.clear();
     } else {
         Oversampler design;
@@ -153,13 +132,12 @@ Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParam
             const auto taps = design.upsampleBranchTaps(p);
             std::copy(taps.begin(), taps.end(), taps_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(p - 1) * k));
         }
-        stage2Half_ = 0;
         halfRow_.clear();
     }
     latency_ = std::max(natural, minimumLatencyFrames);
     extraDelay_ = latency_ - natural;
     // The cascade computes each run from frame a - 1 and reads stage 1 K2 / 2 + 1 frames further back.
-    historyFrames_ = tapsPerPhase_ + (cascade_ ? stage2Half_ + 1 : 0) + extraDelay_;
+    historyFrames_ = (interpolation_ == Interpolation::halfbandCascade ? cascade_.historyFrames() : tapsPerPhase_) + extraDelay_;
 
     const auto branches = static_cast<std::size_t>(factor_ - 1);
     input_.assign(channels * (static_cast<std::size_t>(historyFrames_) + chunkFrames_), 0.0f);
@@ -180,38 +158,6 @@ void TruePeakDetector::reset() noexcept {
 float* TruePeakDetector::row(int channel, int branch) noexcept {
     const auto index = static_cast<std::size_t>(channel) * static_cast<std::size_t>(factor_ - 1) + static_cast<std::size_t>(branch - 1);
     return rows_.data() + index * (chunkFrames_ + 1);
-}
-
-// Rows of the half-band cascade for frames [a - 1, b) of one channel, from its filter input x
-// (x[t] readable from t = -historyFrames_ + extraDelay_). With h = K2 / 2 and s = h / 2:
-//   r0[t] = x[t - K1 / 2]                       stage 1, whole frames (a pure delay)
-//   r2[t] = sum_j c_j x[t - j]                  stage 1, half frames (branch 1, K1 taps)
-//   u = r0[0], r2[0], r0[1], r2[1], ...         the 2x sequence; stage 2's branch d = (e_i, o_i)
-//   R1[t] = v[2 t]     = sum_i e_i r0[t - i] + o_i r2[t - 1 - i]     (quarter frames)
-//   R3[t] = v[2 t + 1] = sum_i e_i r2[t - i] + o_i r0[t - i]         (three-quarter frames)
-//   R0[t] = r0[t - s], R2[t] = r2[t - s]        delayed by stage 2's delay, so R0..R3 are the 4x
-//                                               sequence at t - K1 / 2 - s + 0, 1/4, 1/2, 3/4.
-void TruePeakDetector::cascadeRows(const float* x, std::size_t a, std::size_t b, int channel, const float** rows) noexcept {
-    const int h = stage2Half_;
-    const auto hs = static_cast<std::size_t>(h);
-    const std::size_t lead = hs + 1;  // r2 is needed from frame a - h - 1
-    float* half = halfRow_.data() + static_cast<std::size_t>(channel) * (chunkFrames_ + lead);
-    float* r2 = half + lead;  // r2[t] for t in [a - h - 1, b)
-    firBlock(stage1Taps_.data(), tapsPerPhase_, x + a - lead, r2 + a - lead, b - a + lead);
-    const float* r0 = x - tapsPerPhase_ / 2;
-    float* r1 = row(channel, 1) + 1;  // slot 0 is frame -1
-    float* r3 = row(channel, 3) + 1;
-    const std::ptrdiff_t first = static_cast<std::ptrdiff_t>(a) - 1;
-    const std::size_t count = b - a + 1;
-    firBlock(stage2Even_.data(), h, r0 + first, r1 + first, count);
-    firBlock(stage2Odd_.data(), h, r2 + first - 1, r1 + first, count, r1 + first);
-    firBlock(stage2Even_.data(), h, r2 + first, r3 + first, count);
-    firBlock(stage2Odd_.data(), h, r0 + first, r3 + first, count, r3 + first);
-    const std::ptrdiff_t s = h / 2;
-    rows[0] = r0 - s;
-    rows[1] = r1;
-    rows[2] = r2 - s;
-    rows[3] = r3;
 }
 
 void TruePeakDetector::process(ConstAudioBlock block, std::span<float> peaks, float floor) noexcept {
@@ -268,8 +214,12 @@ void TruePeakDetector::processChunk(ConstAudioBlock block, float* peaks, float f
 
         // Branch rows for frames [a, b), plus frame a - 1 (the left neighbours of frame a).
         const float* rows[kMaxChannels][16];
-        for (int c = 0; c < numChannels_ && cascade_; ++c) cascadeRows(x[c], a, b, c, rows[c]);
-        for (int c = 0; c < numChannels_ && !cascade_; ++c) {
+        const bool cascade = interpolation_ == Interpolation::halfbandCascade;
+        for (int c = 0; c < numChannels_ && cascade; ++c) {
+            float* half = halfRow_.data() + static_cast<std::size_t>(c) * (chunkFrames_ + cascade_.halfRowLead());
+            cascade_.rows(x[c], a, b, half, row(c, 1) + 1, row(c, 3) + 1, rows[c]);
+        }
+        for (int c = 0; c < numChannels_ && !cascade; ++c) {
             rows[c][0] = x[c] - k / 2;
             for (int p = 1; p < l; ++p) {
                 float* r = row(c, p) + 1;  // r[t]: frame t; r[-1] is slot 0
@@ -308,7 +258,7 @@ void TruePeakDetector::processChunk(ConstAudioBlock block, float* peaks, float f
     }
 
     // The last frame's branches, for the next chunk.
-    carryValid_ = computed_[tiles - 1] != 0 && !cascade_;
+    carryValid_ = computed_[tiles - 1] != 0 && interpolation_ == Interpolation::polyphase;
     if (carryValid_)
         for (int c = 0; c < numChannels_; ++c)
             for (int p = 1; p < l; ++p) carry_[static_cast<std::size_t>(c * (l - 1) + p - 1)] = row(c, p)[n];

@@ -20,17 +20,21 @@ constexpr double kInputGainRampMs = 20.0;
 constexpr std::size_t kChunkFrames = 512;  // frames per internal pass (the working set stays in cache)
 // Detection filter: passband to 0.48 fs (transition 0.48..0.52 fs around the base Nyquist
 // frequency) at 60 dB (0.1 % ripple, 0.009 dB). Full-band input (white noise, naive square waves)
-// carries energy up to Nyquist that the oversampler's default 0.45 fs passband under-reads by up
-// to 0.5 dB against a 32x reference; at 0.48 fs the worst case measured is 0.02 dB.
+// carries energy up to Nyquist that a 0.45 fs passband under-reads by up to 0.5 dB against a 32x
+// reference; at 0.48 fs the worst case measured is 0.02 dB. The TruePeakMeter
+// (analysis/true_peak_meter.cpp) reads with this very filter (4x, the half-band cascade), so a
+// limiter at 4x holds the project's meter under the ceiling by construction; at 8x or 16x a twin
+// with the meter's filter runs in the safety stage.
 constexpr double kDetectorPassband = 0.48;
 constexpr double kDetectorAttenuationDb = 60.0;
-// The TruePeakMeter's interpolator (analysis/true_peak_meter.cpp): 4x (2x from 176.4 kHz),
-// passband 0.45 fs, 50 dB, with the same parabolic refinement. Its images near Nyquist make it
-// read full-band noise up to 0.3 dB above the wide detector; detecting with its twin as well keeps
-// the meter's reading at or below the ceiling.
-constexpr double kMeterPassband = 0.45;
-constexpr double kMeterAttenuationDb = 50.0;
-constexpr double kMeterTwoTimesFromHz = 176400.0;
+// A conventional 4x true-peak meter's interpolator (passband 0.45 fs, 50 dB, like the short filters
+// of BS.1770-4 Annex 2 implementations). On material with much energy near Nyquist, its images read
+// up to ~0.3 dB above the wide filter, and so do other meters (libebur128, ffmpeg's ebur128): the
+// main stage holds this reading under the ceiling too, so that a master measured elsewhere does not
+// read over on such material (measured: tests/mastering/album_test.cpp's synthetic tracks carry
+// -20 dB of their energy above 0.45 fs; libebur128 read them 0.29 dB above the wide filter).
+constexpr double kConventionalPassband = 0.45;
+constexpr double kConventionalAttenuationDb = 50.0;
 
 double dbToGain(double db) { return std::pow(10.0, db / 20.0); }
 
@@ -89,6 +93,8 @@ void TruePeakLimiter::Delay::process(const float* in, float* out, std::size_t n)
     write = (write + n) & mask;
 }
 
+OversamplerParams TruePeakLimiter::meterDetection() noexcept { return {4, kDetectorPassband, kDetectorAttenuationDb}; }
+
 Result<TruePeakLimiter::MainStageDesign> TruePeakLimiter::mainStageDesign(const TruePeakLimiterParams& p, const ProcessSpec& spec) {
     if (!(spec.sampleRate >= 8000.0 && spec.sampleRate <= 768000.0))
         return fail("true-peak limiter: sample rate " + std::to_string(spec.sampleRate) + " Hz is out of range (8 kHz to 768 kHz)");
@@ -114,17 +120,19 @@ Result<TruePeakLimiter::MainStageDesign> TruePeakLimiter::mainStageDesign(const 
     design.detection.factor = p.oversamplingFactor;
     design.detection.passbandFraction = kDetectorPassband;
     design.detection.stopbandAttenuationDb = kDetectorAttenuationDb;
-    design.meterDetection.factor = spec.sampleRate < kMeterTwoTimesFromHz ? 4 : 2;
-    design.meterDetection.passbandFraction = kMeterPassband;
-    design.meterDetection.stopbandAttenuationDb = kMeterAttenuationDb;
+    design.conventionalDetection = {4, kConventionalPassband, kConventionalAttenuationDb};
     // 4x (the default) as a half-band cascade: the same filter quality for 2.5x fewer operations.
     design.detectionInterpolation = p.oversamplingFactor == 4 ? TruePeakDetector::Interpolation::halfbandCascade
                                                               : TruePeakDetector::Interpolation::polyphase;
+    design.meterTwin = p.oversamplingFactor != 4;
+    constexpr auto cascade = TruePeakDetector::Interpolation::halfbandCascade;
     const auto wideLatency = TruePeakDetector::naturalLatencyFrames(spec, design.detection, design.detectionInterpolation);
-    const auto meterLatency = TruePeakDetector::naturalLatencyFrames(spec, design.meterDetection);
+    const auto conventionalLatency = TruePeakDetector::naturalLatencyFrames(spec, design.conventionalDetection, cascade);
+    const auto meterLatency = TruePeakDetector::naturalLatencyFrames(spec, meterDetection(), cascade);
     if (!wideLatency.ok()) return wideLatency.error();
+    if (!conventionalLatency.ok()) return conventionalLatency.error();
     if (!meterLatency.ok()) return meterLatency.error();
-    design.detectorLatencyFrames = std::max(wideLatency.value(), meterLatency.value());
+    design.detectorLatencyFrames = std::max({wideLatency.value(), conventionalLatency.value(), meterLatency.value()});
 
     auto& envelope = design.envelope;
     envelope.sampleRate = spec.sampleRate;
@@ -151,8 +159,11 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     for (auto* d : {&mainDetector_, &safetyDetector_})
         if (auto s = d->prepare(spec, design->detection, design->detectorLatencyFrames, design->detectionInterpolation); !s.ok())
             return s;
-    for (auto* d : {&mainMeterDetector_, &safetyMeterDetector_})
-        if (auto s = d->prepare(spec, design->meterDetection, design->detectorLatencyFrames); !s.ok()) return s;
+    constexpr auto cascade = TruePeakDetector::Interpolation::halfbandCascade;
+    if (auto s = conventionalDetector_.prepare(spec, design->conventionalDetection, design->detectorLatencyFrames, cascade); !s.ok())
+        return s;
+    meterTwin_ = design->meterTwin;
+    if (auto s = safetyMeterDetector_.prepare(spec, meterDetection(), design->detectorLatencyFrames, cascade); !s.ok()) return s;
     if (auto s = mainEnvelope_.prepare(design->envelope); !s.ok()) return s;
 
     LimiterGainEnvelopeParams safety;
@@ -173,7 +184,8 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     for (auto& d : safetyDelay_) d.prepare(safetyDelay, chunkFrames_, 0.0f);
     mainGainDelay_.prepare(safetyDelay, chunkFrames_, 1.0f);
     mainPeakDelay_.prepare(mainDelay, chunkFrames_, 0.0f);
-    safetySpanFrames_ = static_cast<std::size_t>(std::max(safetyDetector_.spanFrames(), safetyMeterDetector_.spanFrames()));
+    safetySpanFrames_ = static_cast<std::size_t>(
+        std::max(safetyDetector_.spanFrames(), meterTwin_ ? safetyMeterDetector_.spanFrames() : 0));
 
     scratch_.resize(numChannels_, chunkFrames_);
     for (auto* v : {&peaks_, &meterPeaks_, &delayedPeaks_}) v->assign(chunkFrames_, 0.0f);
@@ -186,7 +198,7 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
 }
 
 void TruePeakLimiter::reset() noexcept {
-    for (auto* d : {&mainDetector_, &mainMeterDetector_, &safetyDetector_, &safetyMeterDetector_}) d->reset();
+    for (auto* d : {&mainDetector_, &conventionalDetector_, &safetyDetector_, &safetyMeterDetector_}) d->reset();
     mainEnvelope_.reset();
     safetyEnvelope_.reset();
     for (auto& d : mainDelay_) d.clear(0.0f);
@@ -256,7 +268,7 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
     // Main stage: detect (readings at or below the target need not be exact: they ask for no
     // gain change), compute the gain, apply it to the delayed audio.
     mainDetector_.process(work, {peaks, n}, mainTarget_);
-    mainMeterDetector_.process(work, {meterPeaks, n}, mainTarget_);
+    conventionalDetector_.process(work, {meterPeaks, n}, mainTarget_);
     for (std::size_t i = 0; i < n; ++i) peaks[i] = std::max(peaks[i], meterPeaks[i]);
     mainPeakDelay_.process(peaks, delayedPeaks_.data(), n);
     requiredGains(peaks, mainTarget_, gains, n);
@@ -275,10 +287,14 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
         needed[i] = framesSinceMainGain_ <= safetySpanFrames_ ? 1 : 0;
     }
     safetyDetector_.process(work, {peaks, n}, safetyTarget_, {needed, n});
-    safetyMeterDetector_.process(work, {meterPeaks, n}, safetyTarget_, {needed, n});
     const float* delayedPeaks = delayedPeaks_.data();
     float* safetyGains = safetyGains_.data();
-    for (std::size_t i = 0; i < n; ++i) peaks[i] = needed[i] ? std::max(peaks[i], meterPeaks[i]) : delayedPeaks[i];
+    if (meterTwin_) {
+        safetyMeterDetector_.process(work, {meterPeaks, n}, safetyTarget_, {needed, n});
+        for (std::size_t i = 0; i < n; ++i) peaks[i] = needed[i] ? std::max(peaks[i], meterPeaks[i]) : delayedPeaks[i];
+    } else {
+        for (std::size_t i = 0; i < n; ++i) peaks[i] = needed[i] ? peaks[i] : delayedPeaks[i];
+    }
     requiredGains(peaks, safetyTarget_, safetyGains, n);
     safetyEnvelope_.process(safetyGains, safetyGains, n);
     float* delayedGains = delayedGains_.data();

@@ -3,7 +3,7 @@
 // function of its input gain, without running the limiter, so that the loudness iteration of
 // masterFile() renders the limiter once, at the predicted gain, instead of searching with renders.
 //   prepare()       one pass over the limiter's input: per frame, the reading of the main stage's
-//                   meter-twin detector (TruePeakLimiter::mainStageDesign); per 10 ms hop, the
+//                   detectors (TruePeakLimiter::mainStageDesign); per 10 ms hop, the
 //                   K-weighted input's energy and the K-weighting filters' state at its start;
 //   predictLufs(g)  the main stage's gain computer (its LimiterGainEnvelope) on the readings scaled
 //                   by g gives the gain per frame; the output's K-weighted signal is K(x) + K((gain
@@ -11,7 +11,7 @@
 //                   (the filter's decay to 1e-9), both are filtered again (K(x) from its hop's
 //                   state) and the hop's energy corrected; then the LoudnessMeter's 400 ms blocks
 //                   (10 ms grid, 100 ms step) and gates.
-// Left out: the wide detector (it reads some peaks a little higher, near Nyquist), the safety stage
+// Left out: the safety stage
 // (corrections of thousandths of a dB on few frames, if any) and rounding. Against rendering
 // (tests/mastering/limiter_loudness_model_test.cpp): within 0.003 LU while the limiter takes up to
 // 0.6 LU, 0.02 LU when it takes 4 LU (the model limits a little less).

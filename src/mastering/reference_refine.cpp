@@ -21,9 +21,13 @@ constexpr double kMaxWidthPercent = 200.0;
 constexpr double kSmallestSpreadMoveLu = 0.5;
 // The side's response to a width change is not proportional after the clipper and limiter (their
 // distortion adds side energy of its own; measured on the demo mix under ~10 dB of limiting, the
-// 3-8 kHz side moved about 2 dB per dB of width): a full step overshoots and repeated trials
-// oscillate, half a step lands closer (largest band error 2.6 -> 0.9 dB instead of 2.0 dB).
+// 3-8 kHz side moved 1-2 dB per dB of width, depending on the limiter's detection): a full step
+// overshoots or falls short. Each trial therefore steps along the measured slope (a secant through
+// this trial and the previous one, the mix itself at 100 % counting as the first); half a step
+// where no slope can be measured (a width that did not move).
 constexpr double kWidthStep = 0.5;
+constexpr double kMinWidthSlope = 0.25;
+constexpr double kMaxWidthSlope = 4.0;
 
 double powerOf(double db) { return std::pow(10.0, db / 10.0); }
 
@@ -115,7 +119,17 @@ std::optional<double> refineWidths(MasteringPlan& plan, const ReferenceProfile& 
         const double achievedDb = 10.0 * std::log10(trialSide / expectedSide);
         const double intendedDb = 20.0 * std::log10(intendedWidths[k] / 100.0);
         const double correctionDb = intendedDb - achievedDb;
-        width = std::min(kMaxWidthPercent, width * std::pow(10.0, kWidthStep * correctionDb / 20.0));
+        const double widthDb = 20.0 * std::log10(width / 100.0);
+        auto& last = plan.reference->lastWidthTrial;
+        // Before any trial, the mix itself stands for one: width 100 % gives its own side (0 dB).
+        last.resize(stereo.bandWidthPercent.size(), ReferenceMatchPlan::WidthTrial{0.0, 0.0});
+        double stepDb = kWidthStep * correctionDb;
+        if (last[k] && std::abs(widthDb - last[k]->widthDb) > 0.05) {
+            const double slope = (achievedDb - last[k]->achievedDb) / (widthDb - last[k]->widthDb);
+            stepDb = correctionDb / std::clamp(slope, kMinWidthSlope, kMaxWidthSlope);
+        }
+        last[k] = ReferenceMatchPlan::WidthTrial{widthDb, achievedDb};
+        width = std::min(kMaxWidthPercent, width * std::pow(10.0, stepDb / 20.0));
         largest = std::max(largest, std::abs(correctionDb));
         any = true;
     }

@@ -38,6 +38,7 @@
 
 #include "lathe/audio_buffer.h"
 #include "lathe/dsp/oversampler.h"
+#include "lathe/dsp/halfband_cascade.h"
 #include "lathe/dsp/stage.h"
 #include "lathe/result.h"
 
@@ -72,8 +73,6 @@ public:
 private:
     void processChunk(ConstAudioBlock block, float* peaks, float floor, const std::uint8_t* needed) noexcept;
     [[nodiscard]] float* row(int channel, int branch) noexcept;  // branch 1 .. L-1, slot 0 = frame -1
-    // halfbandCascade: rows 0 .. 3 of one channel for frames [a - 1, b) (see processChunk).
-    void cascadeRows(const float* x, std::size_t a, std::size_t b, int channel, const float** rows) noexcept;
 
     int factor_ = 4;          // L
     int tapsPerPhase_ = 0;    // K
@@ -89,12 +88,8 @@ private:
     bool carryValid_ = true;       // carry_ holds the branches at frame -1 (else they are recomputed)
     std::vector<float> rawPeak_;   // per frame: largest |oversampled| of positions (t-1, L-1), (t, 0 .. L-1)
     std::vector<std::uint8_t> computed_;  // per skip tile of the chunk
-    // halfbandCascade: stage 1's branch (tapsPerPhase_ taps), stage 2's branch split into its even
-    // and odd taps (stage2Half_ each), stage 1's half-frame row of one channel (with stage2Half_ + 1
-    // frames of lead-in), and the delay s = stage2Half_ / 2 that aligns the whole-frame rows.
-    bool cascade_ = false;
-    int stage2Half_ = 0;
-    std::vector<float> stage1Taps_, stage2Even_, stage2Odd_;
+    Interpolation interpolation_ = Interpolation::polyphase;
+    HalfbandCascade cascade_;      // halfbandCascade: the filter, and per channel its half-frame row
     std::vector<float> halfRow_;
 };
 

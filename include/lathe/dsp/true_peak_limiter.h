@@ -2,15 +2,16 @@
 // Stereo-linked lookahead true-peak limiter. Units: ceiling in dBTP, times in ms, gains in dB.
 //
 // Detector, gain computer and gain application (chowdsp MonoCompressor's split), twice:
-//   1. main stage: input gain; two TruePeakDetectors on all channels (one linked gain), the larger
-//      reading counts: one with a wide passband (>= 4x, 0.48 fs, accurate against a 32x reference
-//      up to Nyquist) and one with exactly the TruePeakMeter's interpolator (4x, 0.45 fs, 50 dB),
-//      so the project's meter never reads above the ceiling; required gain = ceiling / peak;
+//   1. main stage: input gain; TruePeakDetectors on all channels (one linked gain), the larger
+//      reading counts: a wide one (0.48 fs, 60 dB, accurate against a 32x reference up to Nyquist;
+//      4x as a half-band cascade), the very filter the TruePeakMeter reads with, and a conventional
+//      4x meter's (0.45 fs, 50 dB), whose images near Nyquist read higher on full-band material as
+//      other meters do (libebur128, ffmpeg); required gain = ceiling / peak;
 //      LimiterGainEnvelope (min-hold over the lookahead, program-dependent release, B-spline
 //      smoothing as long as the lookahead, so the gain reaches its target exactly as the peak arrives and never undershoots
 //      it); the gain multiplies the delayed audio at the base rate (no reconstruction filter in the
 //      audio path: below the ceiling the output is the input, delayed, bit for bit);
-//   2. safety stage: the output is measured again by both detectors and any true peak still above the ceiling
+//   2. safety stage: the output is measured again with the meter's filter and any true peak still above the ceiling
 //      (the product of a moving gain and the audio can peak a hair above gain x peak) is corrected
 //      by a short second envelope (0.5 ms ramp). Where the main gain was exactly 1 over the
 //      detectors' whole span, their input is the main stage's input, delayed: the delayed main
@@ -59,19 +60,23 @@ public:
     void setInputGainDb(double gainDb) noexcept;
 
     // The main stage as prepare() builds it for these settings (validated as prepare() does): its
-    // two detectors' filters, reporting in step after detectorLatencyFrames, the gain envelope,
+    // detectors' filters, reporting in step after
+    // detectorLatencyFrames, the gain envelope,
     // and the true-peak level it limits to (a hair under the ceiling: required gain =
     // targetLinear / reading where the reading exceeds it). For tools that model the limiter's
     // gain without running it (the loudness iteration of `lathe master`).
     struct MainStageDesign {
         OversamplerParams detection;       // the wide-passband detector
         TruePeakDetector::Interpolation detectionInterpolation = TruePeakDetector::Interpolation::halfbandCascade;
-        OversamplerParams meterDetection;  // the TruePeakMeter's twin
+        OversamplerParams conventionalDetection;  // a conventional 4x meter's filter (half-band cascade)
+        bool meterTwin = false;  // the safety stage also reads with meterDetection() (8x, 16x)
         int detectorLatencyFrames = 0;
         LimiterGainEnvelopeParams envelope;
         float targetLinear = 1.0f;
     };
     [[nodiscard]] static Result<MainStageDesign> mainStageDesign(const TruePeakLimiterParams& params, const ProcessSpec& spec);
+    // The TruePeakMeter's filter (4x, half-band cascade): the detection filter at the default 4x.
+    [[nodiscard]] static OversamplerParams meterDetection() noexcept;
 
     Status prepare(const ProcessSpec& spec) override;
     void reset() noexcept override;
@@ -120,8 +125,10 @@ private:
     std::size_t inputGainRampFrames_ = 0;
     double sampleRate_ = 48000.0;
 
-    // Per stage: the wide-passband detector and the meter's twin, reporting in step.
-    TruePeakDetector mainDetector_, mainMeterDetector_, safetyDetector_, safetyMeterDetector_;
+    // Main stage: the wide detector and the conventional one; safety stage: the wide detector and
+    // (meterTwin_ only) the meter's filter. All report in step.
+    TruePeakDetector mainDetector_, conventionalDetector_, safetyDetector_, safetyMeterDetector_;
+    bool meterTwin_ = false;
     LimiterGainEnvelope mainEnvelope_, safetyEnvelope_;
     std::vector<Delay> mainDelay_, safetyDelay_;
     Delay mainGainDelay_;  // the main stage's gain, delayed to the output for the gain readout

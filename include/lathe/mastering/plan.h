@@ -130,6 +130,13 @@ struct ReferenceMatchPlan {
     // plan.matchEq.curve and plan.stereo.bandWidthPercent may differ from these.
     std::vector<EqCurvePoint> intendedCurve;
     std::vector<double> intendedWidthPercent;
+    // Per imager band, the last trial render's width setting and the side gain it achieved (both
+    // dB): the next refinement steps along the measured slope (a secant) instead of a fixed half step.
+    struct WidthTrial {
+        double widthDb = 0.0;
+        double achievedDb = 0.0;
+    };
+    std::vector<std::optional<WidthTrial>> lastWidthTrial;
 };
 
 struct MasteringPlan {
