@@ -35,16 +35,20 @@ Status HalfbandCascade::prepare(double passbandFraction, double stopbandAttenuat
 void HalfbandCascade::rows(const float* x, std::size_t a, std::size_t b, float* half, float* r1, float* r3,
                            const float* rows[4]) const noexcept {
     const int h = half2_;
-    const std::size_t lead = halfRowLead();  // r2 is needed from frame a - h - 1
-    float* r2 = half + lead;
-    detail::firBlock(stage1_.data(), k1_, x + a - lead, r2 + a - lead, b - a + lead);
+    float* r2 = half + halfRowLead();
+    // r2 is needed from frame a - h - 1 on; computed over a whole number of granules ending at b.
+    constexpr auto granule = static_cast<std::size_t>(kStage1Granule);
+    const std::size_t needed = b - a + static_cast<std::size_t>(h) + 1;
+    const std::size_t count = (needed + granule - 1) / granule * granule;
+    const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(b) - static_cast<std::ptrdiff_t>(count);
+    detail::firBlock(stage1_.data(), k1_, x + start, r2 + start, count);
     const float* r0 = x - k1_ / 2;
     const std::ptrdiff_t first = static_cast<std::ptrdiff_t>(a) - 1;
-    const std::size_t count = b - a + 1;
-    detail::firBlock(stage2Even_.data(), h, r0 + first, r1 + first, count);
-    detail::firBlock(stage2Odd_.data(), h, r2 + first - 1, r1 + first, count, r1 + first);
-    detail::firBlock(stage2Even_.data(), h, r2 + first, r3 + first, count);
-    detail::firBlock(stage2Odd_.data(), h, r0 + first, r3 + first, count, r3 + first);
+    const std::size_t frames = b - a + 1;
+    detail::firBlock(stage2Even_.data(), h, r0 + first, r1 + first, frames);
+    detail::firBlock(stage2Odd_.data(), h, r2 + first - 1, r1 + first, frames, r1 + first);
+    detail::firBlock(stage2Even_.data(), h, r2 + first, r3 + first, frames);
+    detail::firBlock(stage2Odd_.data(), h, r0 + first, r3 + first, frames, r3 + first);
     const std::ptrdiff_t s = h / 2;
     rows[0] = r0 - s;
     rows[1] = r1;

@@ -136,8 +136,9 @@ Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParam
     }
     latency_ = std::max(natural, minimumLatencyFrames);
     extraDelay_ = latency_ - natural;
-    // The cascade computes each run from frame a - 1 and reads stage 1 K2 / 2 + 1 frames further back.
-    historyFrames_ = (interpolation_ == Interpolation::halfbandCascade ? cascade_.historyFrames() : tapsPerPhase_) + extraDelay_;
+    const bool cascade = interpolation_ == Interpolation::halfbandCascade;
+    historyFrames_ = (cascade ? cascade_.historyFrames() : tapsPerPhase_) + extraDelay_;
+    spanFrames_ = (cascade ? cascade_.spanFrames() : tapsPerPhase_) + extraDelay_;
 
     const auto branches = static_cast<std::size_t>(factor_ - 1);
     input_.assign(channels * (static_cast<std::size_t>(historyFrames_) + chunkFrames_), 0.0f);

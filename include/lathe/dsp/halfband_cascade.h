@@ -28,10 +28,16 @@ public:
 
     // Row 0 at frame t is x[t - latencyFrames()]; row p is the 4x position p / 4 frame later.
     [[nodiscard]] int latencyFrames() const noexcept { return k1_ / 2 + half2_ / 2; }
+    // Stage 1 runs over a whole number of this many frames (starting earlier, never later, than
+    // needed): the FIR kernel's vector tiles then cover it, with no scalar remainder of K1 taps.
+    static constexpr int kStage1Granule = 32;
+
+    // Rows at frame t depend on input frames [t - spanFrames(), t] only.
+    [[nodiscard]] int spanFrames() const noexcept { return k1_ + half2_ + 1; }
     // Frames of input before frame a that rows() reads to compute frames [a - 1, b).
-    [[nodiscard]] int historyFrames() const noexcept { return k1_ + half2_ + 1; }
+    [[nodiscard]] int historyFrames() const noexcept { return k1_ + half2_ + kStage1Granule; }
     // Frames of scratch before frame 0 in the `half` buffer rows() takes.
-    [[nodiscard]] std::size_t halfRowLead() const noexcept { return static_cast<std::size_t>(half2_) + 1; }
+    [[nodiscard]] std::size_t halfRowLead() const noexcept { return static_cast<std::size_t>(half2_ + kStage1Granule); }
 
     // The four rows for frames [a - 1, b), from x (x[t] readable for t >= a - historyFrames()).
     // half: scratch of halfRowLead() + b floats (stage 1's half-frame row); r1, r3: rows 1 and 3,

@@ -68,7 +68,7 @@ public:
     [[nodiscard]] int latencyFrames() const noexcept { return latency_; }
     [[nodiscard]] int factor() const noexcept { return factor_; }
     // Reading i depends on input frames [i - spanFrames(), i].
-    [[nodiscard]] int spanFrames() const noexcept { return historyFrames_; }
+    [[nodiscard]] int spanFrames() const noexcept { return spanFrames_; }
 
 private:
     void processChunk(ConstAudioBlock block, float* peaks, float floor, const std::uint8_t* needed) noexcept;
@@ -78,7 +78,8 @@ private:
     int tapsPerPhase_ = 0;    // K
     int latency_ = 0;
     int extraDelay_ = 0;      // e: the filter reads the input e frames late (x'[t] = x[t - e])
-    int historyFrames_ = 0;   // K + e past input frames kept per channel
+    int historyFrames_ = 0;   // past input frames kept per channel (K + e for polyphase)
+    int spanFrames_ = 0;      // see spanFrames()
     int numChannels_ = 0;
     std::size_t chunkFrames_ = 0;
     std::vector<float> taps_;      // branch p = 1 .. L-1 at (p - 1) K (the Oversampler's)
