@@ -1,6 +1,5 @@
 #include "lathe/mastering/master.h"
 
-#include <ebur128.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,44 +11,16 @@
 #include "lathe/check/truncation_detector.h"
 #include "lathe/mastering/report.h"
 #include "lathe/synth/demo_mix.h"
+#include "support/ebur128_oracle.h"
 #include "support/signals.h"
 #include "support/temp_dir.h"
 
 using namespace lathe;
 using namespace lathe::mastering;
+using lathe::test::measureWithLibebur128;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Oracle {
-    double integratedLufs;
-    double truePeakDbtp;
-};
-
-// libebur128 as the independent oracle for the delivered file.
-Oracle measureWithLibebur128(const fs::path& path) {
-    auto decoded = readAudioFile(path);
-    EXPECT_TRUE(decoded.ok());
-    const auto& audio = decoded->audio;
-    const int channels = audio.numChannels();
-    ebur128_state* state = ebur128_init(unsigned(channels), unsigned(decoded->info.sampleRate),
-                                        EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
-    std::vector<float> interleaved(audio.numFrames() * std::size_t(channels));
-    for (std::size_t i = 0; i < audio.numFrames(); ++i)
-        for (int c = 0; c < channels; ++c) interleaved[i * std::size_t(channels) + std::size_t(c)] = audio.channel(c)[i];
-    ebur128_add_frames_float(state, interleaved.data(), audio.numFrames());
-    Oracle oracle{};
-    ebur128_loudness_global(state, &oracle.integratedLufs);
-    double peak = 0;
-    for (int c = 0; c < channels; ++c) {
-        double p = 0;
-        ebur128_true_peak(state, unsigned(c), &p);
-        peak = std::max(peak, p);
-    }
-    ebur128_destroy(&state);
-    oracle.truePeakDbtp = 20 * std::log10(peak);
-    return oracle;
-}
 
 fs::path writeDemo(const test::TempDir& dir, double seconds = 12.0, double rate = 48000) {
     synth::DemoMixParams params;
