@@ -22,6 +22,13 @@
 
 namespace lathe::mastering {
 namespace {
+// Limiter gain reduction beyond the planner's expectation that the report points out (dB), and the
+// reduction from which it warns.
+constexpr double kReductionSurpriseDb = 2.0;
+constexpr double kHeavyLimitingDb = 6.0;
+}  // namespace
+
+namespace {
 
 using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
@@ -325,6 +332,19 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     }
     report.limiterGainDb = report.iterations.back().gainDb;
     report.maxLimiterReductionDb = limiterReductionDb;
+    // The expectation the dynamics were planned on came from the input; the processing before the
+    // limiter (EQ, matching) can change the peak-to-loudness ratio a lot. Say so when it did.
+    if (const double expected = report.plan.limiter.expectedPeakReductionDb; limiterReductionDb > expected + kReductionSurpriseDb) {
+        report.plan.decisions.push_back(
+            {"limiter", formatText("measured gain reduction %.1f dB", limiterReductionDb),
+             formatText("%.1f dB more than the %.1f dB expected from the input: the processing before the limiter lowered the "
+                        "loudness more than the peaks; glue compression and the clipper were decided on the expectation",
+                        limiterReductionDb - expected, expected)});
+        if (limiterReductionDb > kHeavyLimitingDb)
+            report.warnings.push_back(formatText("the limiter takes up to %.1f dB of gain reduction (%.1f dB expected from the "
+                                                 "input): listen to the loudest passages; a lower target eases it",
+                                                 limiterReductionDb, expected));
+    }
     report.timing.loudnessSeconds = secondsSince(phase);
     preLimiter = AudioBuffer();
     model = LimiterLoudnessModel();

@@ -320,6 +320,7 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
     // Peak reduction the limiter alone would have to do.
     const double peakCeiling = std::min(ceiling, plan.limiter.peakTargetDbtp.value_or(ceiling));
     const double peakReductionDb = std::max(0.0, truePeak + loudness.estimatedGainDb - peakCeiling);
+    plan.limiter.expectedPeakReductionDb = peakReductionDb;
     plan.decisions.push_back({"limiter", formatText("ceiling %.1f dBTP, %.0f ms lookahead", ceiling, plan.limiter.lookaheadMs),
                               formatText("expected peak reduction %.1f dB (input PLR %.1f dB -> %.1f dB)", peakReductionDb,
                                      inputPlr, std::min(inputPlr, peakCeiling - loudness.plannedLufs))});

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -149,6 +150,33 @@ TEST(Master, AmountZeroIsOnlyGainAndLimiter) {
     EXPECT_FALSE(report->plan.glue.enabled);
     EXPECT_FALSE(report->plan.stereo.enabled);
     EXPECT_FALSE(report->plan.clipper.enabled);
+}
+
+// The planner decides glue compression and the clipper on the peak reduction it expects from the
+// input. When the processing before the limiter changes the peak-to-loudness ratio (the demo's
+// boomy bass is cut by ~7 dB), the limiter works harder than expected: the report says so, with the
+// measured figure, and warns past 6 dB. With amount 0 (gain and limiter only) the expectation holds.
+TEST(Master, ReportsALimiterThatWorksHarderThanPlanned) {
+    test::TempDir dir;
+    const auto in = writeDemo(dir, 12.0);
+    for (double amount : {1.0, 0.0}) {
+        auto request = requestFor(in, dir / "m.wav", "streaming");
+        request.plan.amount = amount;
+        auto report = masterFile(request);
+        ASSERT_TRUE(report.ok()) << report.error().message;
+        const double expected = report->plan.limiter.expectedPeakReductionDb;
+        const double measured = report->maxLimiterReductionDb;
+        std::printf("[ figures  ] amount %.0f: expected peak reduction %.2f dB, measured %.2f dB\n", amount, expected, measured);
+        const bool said = std::any_of(report->plan.decisions.begin(), report->plan.decisions.end(), [](const auto& d) {
+            return d.stage == "limiter" && d.setting.rfind("measured gain reduction", 0) == 0;
+        });
+        const bool warned = std::any_of(report->warnings.begin(), report->warnings.end(),
+                                        [](const std::string& w) { return w.find("gain reduction") != std::string::npos; });
+        EXPECT_EQ(said, measured > expected + 2.0) << amount;
+        EXPECT_EQ(warned, said && measured > 6.0) << amount;
+        if (amount == 1.0) EXPECT_TRUE(said);
+        if (amount == 0.0) EXPECT_NEAR(measured, expected, 2.0);
+    }
 }
 
 TEST(Master, RefusesBadInputsWithOneLineErrors) {

@@ -78,6 +78,9 @@ struct LimiterPlan {
     std::optional<double> peakTargetDbtp;
     double lookaheadMs = 5.0;
     double releaseMs = 80.0;
+    // The peak reduction the planner expects of the limiter, from the input's analysis (true peak +
+    // loudness gain - ceiling); glue compression and the clipper are decided on it.
+    double expectedPeakReductionDb = 0.0;
 };
 
 struct LoudnessPlan {
