@@ -17,7 +17,7 @@ namespace {
 // limiter's detection filter (dsp/true_peak_limiter.cpp).
 constexpr double kPassbandFraction = 0.48;
 constexpr double kStopbandDb = 60.0;
-constexpr int kMaxFactor = 4;
+constexpr int kFactor = dsp::HalfbandCascade::kFactor;  // L
 constexpr std::size_t kChunkFrames = 512;      // frames per pass: the branch rows stay in L1 cache
 constexpr std::size_t kScanTile = 16;          // frames per pruning test
 // The vertex of the parabola through a local maximum b of |y| and neighbours a, c <= b (all >= 0) is
@@ -57,7 +57,6 @@ Status TruePeakMeter::prepare(double sampleRate, int numChannels, const TruePeak
                     std::to_string(numChannels));
     if (!(options.countAboveLinear >= 0.0))
         return fail("true-peak meter: countAboveLinear must be >= 0 (0 turns counting off)");
-    factor_ = dsp::HalfbandCascade::kFactor;
     if (auto status = cascade_.prepare(kPassbandFraction, kStopbandDb); !status.ok())
         return fail("true-peak meter: " + status.error().message);
     historyFrames_ = cascade_.historyFrames();
@@ -67,15 +66,14 @@ Status TruePeakMeter::prepare(double sampleRate, int numChannels, const TruePeak
     countAboveLinear_ = static_cast<float>(options.countAboveLinear);
 
     const auto history = static_cast<std::size_t>(historyFrames_);
-    const auto l = static_cast<std::size_t>(factor_);
     const auto channels = static_cast<std::size_t>(numChannels);
     history_.assign(channels * (history + kChunkFrames), 0.0f);
-    branches_.assign((l - 1) * (kChunkFrames + 1), 0.0f);
+    branches_.assign(2 * (kChunkFrames + 1), 0.0f);
     const std::size_t halfLead = cascade_.halfRowLead();
     half_.assign(halfLead + kChunkFrames, 0.0f);
     framePeak_.assign(kChunkFrames, 0.0f);
     tailInput_.assign(history + tailFrames_ + 1, 0.0f);
-    tailBranches_.assign((l - 1) * (tailFrames_ + 1), 0.0f);
+    tailBranches_.assign(2 * (tailFrames_ + 1), 0.0f);
     tailHalf_.assign(halfLead + tailFrames_, 0.0f);
     peak_.assign(channels, 0.0);
     count_.assign(channels, 0);
@@ -84,7 +82,7 @@ Status TruePeakMeter::prepare(double sampleRate, int numChannels, const TruePeak
 
 void TruePeakMeter::computeRows(const float* x, std::size_t n, float* branches, std::size_t stride, float* half,
                                 const float** rows) const noexcept {
-    cascade_.rows(x, 0, n, half, branches + 1, branches + 2 * stride + 1, rows);
+    cascade_.rows(x, 0, n, half, branches + 1, branches + stride + 1, rows);
 }
 
 void TruePeakMeter::reset() noexcept {
@@ -106,13 +104,13 @@ void TruePeakMeter::process(ConstAudioBlock block) noexcept {
 // rows[p][t] = branch p of the oversampled signal at frame t, i.e. y[t L + p] delayed; framePeak[t] =
 // max_p |rows[p][t]|; peak = this channel's reading so far (never above the final reading).
 void TruePeakMeter::processChunk(int channel, const float* input, std::size_t n) noexcept {
-    const int l = factor_;
+    const int l = kFactor;
     const auto history = static_cast<std::size_t>(historyFrames_);
     float* buffer = history_.data() + static_cast<std::size_t>(channel) * (history + kChunkFrames);
     std::copy(input, input + n, buffer + history);
     const float* x = buffer + history;
 
-    const float* rows[kMaxFactor];
+    const float* rows[kFactor];
     computeRows(x, n, branches_.data(), kChunkFrames + 1, half_.data(), rows);
 
     float* framePeak = framePeak_.data();
@@ -157,13 +155,13 @@ void TruePeakMeter::processChunk(int channel, const float* input, std::size_t n)
 // depend on the last input frames. They are computed here, as if silence followed, with the same
 // arithmetic (the scalar twin), so the reading equals that of process()-ing K more zero frames.
 double TruePeakMeter::channelPeakWithTail(int channel, std::int64_t* countOut) const noexcept {
-    const int l = factor_;
+    const int l = kFactor;
     const auto history = static_cast<std::size_t>(historyFrames_);
     const float* buffer = history_.data() + static_cast<std::size_t>(channel) * (history + kChunkFrames);
     std::fill(tailInput_.begin(), tailInput_.end(), 0.0f);  // the last input frames, then silence
     std::copy(buffer, buffer + history, tailInput_.begin());
     const float* x = tailInput_.data() + history;
-    const float* rows[kMaxFactor];
+    const float* rows[kFactor];
     computeRows(x, tailFrames_, tailBranches_.data(), tailFrames_ + 1, tailHalf_.data(), rows);
     const auto k = static_cast<int>(tailFrames_);
     double peak = peak_[static_cast<std::size_t>(channel)];
@@ -178,7 +176,7 @@ double TruePeakMeter::channelPeakWithTail(int channel, std::int64_t* countOut) c
     return peak;
 }
 
-int TruePeakMeter::oversamplingFactor() const noexcept { return factor_; }
+int TruePeakMeter::oversamplingFactor() const noexcept { return kFactor; }
 
 double TruePeakMeter::truePeakLinear() const noexcept {
     double peak = 0.0;

@@ -107,7 +107,7 @@ Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParam
     chunkFrames_ = std::min(spec.maxBlockFrames, kChunkFrames);
     const auto channels = static_cast<std::size_t>(numChannels_);
     interpolation_ = interpolation;
-    int natural = 0;
+    int natural = 0, history = 0, span = 0;  // the filter's delay, input it reads back, input a reading depends on
     if (interpolation_ == Interpolation::halfbandCascade) {
         auto cascade = designCascade(params);
         if (!cascade.ok()) return cascade.error();
@@ -115,6 +115,8 @@ Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParam
         factor_ = HalfbandCascade::kFactor;
         tapsPerPhase_ = 0;
         natural = cascade_.latencyFrames();
+        history = cascade_.historyFrames();
+        span = cascade_.spanFrames();
         halfRow_.assign(channels * (chunkFrames_ + cascade_.halfRowLead()), 0.0f);
         taps_.clear();
     } else {
@@ -126,6 +128,7 @@ Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParam
         tapsPerPhase_ = design.tapsPerPhase();
         // Branch 0 is the input delayed by K / 2 frames; the parabola looks one oversampled sample back.
         natural = static_cast<int>(std::ceil(design.upsampleLatencyFrames()));
+        history = span = tapsPerPhase_;
         const auto k = static_cast<std::size_t>(tapsPerPhase_);
         taps_.resize(static_cast<std::size_t>(factor_ - 1) * k);
         for (int p = 1; p < factor_; ++p) {
@@ -136,9 +139,8 @@ Status TruePeakDetector::prepare(const ProcessSpec& spec, const OversamplerParam
     }
     latency_ = std::max(natural, minimumLatencyFrames);
     extraDelay_ = latency_ - natural;
-    const bool cascade = interpolation_ == Interpolation::halfbandCascade;
-    historyFrames_ = (cascade ? cascade_.historyFrames() : tapsPerPhase_) + extraDelay_;
-    spanFrames_ = (cascade ? cascade_.spanFrames() : tapsPerPhase_) + extraDelay_;
+    historyFrames_ = history + extraDelay_;
+    spanFrames_ = span + extraDelay_;
 
     const auto branches = static_cast<std::size_t>(factor_ - 1);
     input_.assign(channels * (static_cast<std::size_t>(historyFrames_) + chunkFrames_), 0.0f);
@@ -215,12 +217,12 @@ void TruePeakDetector::processChunk(ConstAudioBlock block, float* peaks, float f
 
         // Branch rows for frames [a, b), plus frame a - 1 (the left neighbours of frame a).
         const float* rows[kMaxChannels][16];
-        const bool cascade = interpolation_ == Interpolation::halfbandCascade;
-        for (int c = 0; c < numChannels_ && cascade; ++c) {
-            float* half = halfRow_.data() + static_cast<std::size_t>(c) * (chunkFrames_ + cascade_.halfRowLead());
-            cascade_.rows(x[c], a, b, half, row(c, 1) + 1, row(c, 3) + 1, rows[c]);
-        }
-        for (int c = 0; c < numChannels_ && !cascade; ++c) {
+        for (int c = 0; c < numChannels_; ++c) {
+            if (interpolation_ == Interpolation::halfbandCascade) {
+                float* half = halfRow_.data() + static_cast<std::size_t>(c) * (chunkFrames_ + cascade_.halfRowLead());
+                cascade_.rows(x[c], a, b, half, row(c, 1) + 1, row(c, 3) + 1, rows[c]);
+                continue;
+            }
             rows[c][0] = x[c] - k / 2;
             for (int p = 1; p < l; ++p) {
                 float* r = row(c, p) + 1;  // r[t]: frame t; r[-1] is slot 0

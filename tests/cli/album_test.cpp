@@ -2,8 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -18,13 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readText(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string q(const fs::path& path) { return test::shellQuote(path.string()); }
-
 // Three short tracks at -20, -24 and -22 LUFS.
 std::string writeTracks(const test::TempDir& dir) {
     std::string arguments;
@@ -34,7 +25,7 @@ std::string writeTracks(const test::TempDir& dir) {
         test::applyGainDb(mix, lufs[i] - test::integratedLufs(mix.block(), 48000.0));
         const auto path = dir / formatText("track %d.wav", i + 1);
         EXPECT_TRUE(writeAudioFile(path, mix.block(), 48000.0, {}).ok());
-        arguments += q(path) + " ";
+        arguments += test::shellQuote(path) + " ";
     }
     return arguments;
 }
@@ -44,16 +35,16 @@ std::string writeTracks(const test::TempDir& dir) {
 TEST(AlbumCli, QuietRunWritesTracksSingleFileCueAndBothReports) {
     test::TempDir dir;
     const std::string tracks = writeTracks(dir);
-    const auto run = test::runLathe(dir, "album " + tracks + "--out-dir " + q(dir / "out") +
+    const auto run = test::runLathe(dir, "album " + tracks + "--out-dir " + test::shellQuote(dir / "out") +
                                              " --target -16 --loudness equal --single-file --gap 1 --jobs 2 --quiet --report " +
-                                             q(dir / "r.json"));
+                                             test::shellQuote(dir / "r.json"));
     ASSERT_EQ(run.exitCode, 0) << run.err;
     EXPECT_EQ(run.out, "");
     EXPECT_EQ(run.err, "");
     for (const char* name : {"01 - track 1.wav", "02 - track 2.wav", "03 - track 3.wav", "album.wav", "album.cue", "album.json"})
         EXPECT_TRUE(fs::exists(dir / "out" / name)) << name;
-    EXPECT_EQ(readText(dir / "r.json"), readText(dir / "out" / "album.json"));
-    const auto report = nlohmann::json::parse(readText(dir / "r.json"));
+    EXPECT_EQ(test::readFile(dir / "r.json"), test::readFile(dir / "out" / "album.json"));
+    const auto report = nlohmann::json::parse(test::readFile(dir / "r.json"));
     EXPECT_EQ(report["lathe_report"], "album");
     EXPECT_EQ(report["loudness_mode"], "equal");
     EXPECT_EQ(report["jobs"], 2);
@@ -68,14 +59,14 @@ TEST(AlbumCli, QuietRunWritesTracksSingleFileCueAndBothReports) {
     ASSERT_TRUE(report["single_file"].is_object());
     EXPECT_EQ(report["single_file"]["tracks"].size(), 3u);
     EXPECT_NEAR(report["single_file"]["tracks"][1]["start_s"].get<double>(), 4.0, 1e-9) << "3 s track + 1 s gap";
-    const std::string cue = readText(dir / "out" / "album.cue");
+    const std::string cue = test::readFile(dir / "out" / "album.cue");
     EXPECT_NE(cue.find("TRACK 03 AUDIO"), std::string::npos) << cue;
     EXPECT_NE(cue.find("INDEX 01 00:04:00"), std::string::npos) << cue;
 }
 
 TEST(AlbumCli, SummaryOnStdoutAndNoProgressWhenStderrIsNotATerminal) {
     test::TempDir dir;
-    const auto run = test::runLathe(dir, "album " + writeTracks(dir) + "--out-dir " + q(dir / "out"));
+    const auto run = test::runLathe(dir, "album " + writeTracks(dir) + "--out-dir " + test::shellQuote(dir / "out"));
     ASSERT_EQ(run.exitCode, 0) << run.err;
     EXPECT_EQ(run.err, "");
     EXPECT_NE(run.out.find("lathe album: 3 tracks (streaming, album loudness"), std::string::npos) << run.out;
@@ -91,7 +82,7 @@ TEST(AlbumCli, ProgressOnATerminalUnlessQuiet) {
     const char* cli = std::getenv("LATHE_CLI");
     ASSERT_NE(cli, nullptr);
     auto onTerminal = [&](const std::string& extra, const std::string& out) {
-        const std::string command = test::shellQuote(cli) + " album " + tracks + "--out-dir " + q(dir / out) + extra + " >/dev/null";
+        const std::string command = test::shellQuote(cli) + " album " + tracks + "--out-dir " + test::shellQuote(dir / out) + extra + " >/dev/null";
         return test::runCommand(dir, "script -qec " + test::shellQuote(command) + " /dev/null");
     };
     const auto shown = onTerminal("", "a");
@@ -108,17 +99,17 @@ TEST(AlbumCli, ErrorsAreOneLineAndLeaveNothingBehind) {
     test::TempDir dir;
     const std::string tracks = writeTracks(dir);
     ASSERT_TRUE(writeAudioFile(dir / "silent.wav", AudioBuffer(2, 96000).block(), 48000.0, {}).ok());
-    const std::string out = " --out-dir " + q(dir / "out");
+    const std::string out = " --out-dir " + test::shellQuote(dir / "out");
     struct Case {
         std::string arguments;
         const char* words;
         int exitCode;
     };
     const Case cases[] = {
-        {tracks + q(dir / "missing.wav") + out, "missing.wav: no such file", 1},
-        {tracks + q(dir / "silent.wav") + out, "silent.wav: is silent", 1},
+        {tracks + test::shellQuote(dir / "missing.wav") + out, "missing.wav: no such file", 1},
+        {tracks + test::shellQuote(dir / "silent.wav") + out, "silent.wav: is silent", 1},
         {tracks + out + " --target loudest", "presets", 1},
-        {tracks + out + " --reference " + q(dir / "no-reference.wav"), "no-reference.wav", 1},
+        {tracks + out + " --reference " + test::shellQuote(dir / "no-reference.wav"), "no-reference.wav", 1},
         {tracks + out + " --single-file --gap 61", "", 2},
         {tracks + out + " --loudness loud", "", 2},
         {tracks + out + " --jobs 0", "", 2},

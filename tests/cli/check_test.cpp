@@ -190,8 +190,7 @@ TEST(CheckCli, HtmlReportIsWrittenAndNeverOverAnInput) {
     const auto run = test::runLathe(dir, "check --html " + arg(report) + " " + arg(file));
     EXPECT_EQ(run.exitCode, 0) << run.err;
     ASSERT_TRUE(fs::exists(report));
-    std::ifstream in(report);
-    const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string html = test::readFile(report);
     EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
     EXPECT_NE(html.find("id=\"chart-waveform\""), std::string::npos);
 

@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -18,13 +17,6 @@ using namespace lathe;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string readText(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string q(const fs::path& path) { return test::shellQuote(path.string()); }
 
 // The demo mix, and a louder, brighter reference made from it at 96 kHz.
 void writeMixAndReference(const test::TempDir& dir) {
@@ -42,10 +34,10 @@ void writeMixAndReference(const test::TempDir& dir) {
 TEST(MasterReferenceCli, ProfileFileMatchesLikeTheAudioAndTheReportShowsDistances) {
     test::TempDir dir;
     writeMixAndReference(dir);
-    auto run = test::runLathe(dir, "master --analyze-reference " + q(dir / "ref.flac") + " -o " + q(dir / "ref.json"));
+    auto run = test::runLathe(dir, "master --analyze-reference " + test::shellQuote(dir / "ref.flac") + " -o " + test::shellQuote(dir / "ref.json"));
     ASSERT_EQ(run.exitCode, 0) << run.err;
     EXPECT_NE(run.out.find("ref.json"), std::string::npos);
-    const auto profile = nlohmann::json::parse(readText(dir / "ref.json"));
+    const auto profile = nlohmann::json::parse(test::readFile(dir / "ref.json"));
     EXPECT_EQ(profile["lathe_reference_profile"], 1);
     EXPECT_NEAR(profile["integrated_lufs"].get<double>(), -11.0, 0.1);
 
@@ -56,11 +48,11 @@ TEST(MasterReferenceCli, ProfileFileMatchesLikeTheAudioAndTheReportShowsDistance
     for (int i = 0; i < 2; ++i) {
         const auto out = dir / masters[i];
         const auto report = dir / reportFiles[i];
-        run = test::runLathe(dir, "master " + q(dir / "mix.wav") + " -o " + q(out) + " --reference " + q(dir / references[i]) +
-                                      " --match eq=100,loudness=100,width=100,dynamics=50 --report " + q(report));
+        run = test::runLathe(dir, "master " + test::shellQuote(dir / "mix.wav") + " -o " + test::shellQuote(out) + " --reference " + test::shellQuote(dir / references[i]) +
+                                      " --match eq=100,loudness=100,width=100,dynamics=50 --report " + test::shellQuote(report));
         ASSERT_EQ(run.exitCode, 0) << run.err;
         EXPECT_NE(run.out.find("spectrum (1/3 oct, dB RMS)"), std::string::npos) << run.out;
-        reports[i] = nlohmann::json::parse(readText(report));
+        reports[i] = nlohmann::json::parse(test::readFile(report));
     }
     // The saved profile steers exactly as the audio does.
     EXPECT_EQ(reports[0]["reference"]["distances"]["spectral_db_rms"]["before"],
@@ -77,16 +69,16 @@ TEST(MasterReferenceCli, ProfileFileMatchesLikeTheAudioAndTheReportShowsDistance
 TEST(MasterReferenceCli, SeveralWeightedReferences) {
     test::TempDir dir;
     writeMixAndReference(dir);
-    ASSERT_EQ(test::runLathe(dir, "master --analyze-reference " + q(dir / "ref.flac") + " -o " + q(dir / "ref.json") + " -q").exitCode, 0);
+    ASSERT_EQ(test::runLathe(dir, "master --analyze-reference " + test::shellQuote(dir / "ref.flac") + " -o " + test::shellQuote(dir / "ref.json") + " -q").exitCode, 0);
     auto quiet = test::balancedDemoMix(48000.0, 8.0);
     test::makeMaster(quiet, 48000.0, -15.0, -1.0);
     ASSERT_TRUE(writeAudioFile(dir / "quiet.wav", quiet.block(), 48000, {}).ok());
-    const auto run = test::runLathe(dir, "master " + q(dir / "mix.wav") + " -o " + q(dir / "m.wav") + " --reference " + q(dir / "ref.json") +
-                                             " --reference " + q(dir / "quiet.wav") + " --reference-weight 3 --reference-weight 1 --report " +
-                                             q(dir / "r.json") + " -q");
+    const auto run = test::runLathe(dir, "master " + test::shellQuote(dir / "mix.wav") + " -o " + test::shellQuote(dir / "m.wav") + " --reference " + test::shellQuote(dir / "ref.json") +
+                                             " --reference " + test::shellQuote(dir / "quiet.wav") + " --reference-weight 3 --reference-weight 1 --report " +
+                                             test::shellQuote(dir / "r.json") + " -q");
     ASSERT_EQ(run.exitCode, 0) << run.err;
     EXPECT_TRUE(run.out.empty());
-    const auto report = nlohmann::json::parse(readText(dir / "r.json"));
+    const auto report = nlohmann::json::parse(test::readFile(dir / "r.json"));
     EXPECT_EQ(report["reference"]["source"], "ref.flac + quiet.wav");
     EXPECT_NEAR(report["after"]["integrated_lufs"].get<double>(), (3.0 * -11.0 + 1.0 * -15.0) / 4.0, 0.25);
 }
@@ -95,24 +87,24 @@ TEST(MasterReferenceCli, ErrorsAreOneLineWithTheRightExitCode) {
     test::TempDir dir;
     writeMixAndReference(dir);
     std::ofstream(dir / "broken.json") << "{\"lathe_reference_profile\": 1, \"integrated_lufs\": ";
-    const auto mix = q(dir / "mix.wav");
-    const auto out = " -o " + q(dir / "o.wav");
+    const auto mix = test::shellQuote(dir / "mix.wav");
+    const auto out = " -o " + test::shellQuote(dir / "o.wav");
     struct Case {
         std::string arguments;
         const char* words;
         int exitCode;
     };
     const Case cases[] = {
-        {mix + out + " --reference " + q(dir / "ref.flac") + " --match eq=100,bass=3", "'bass=3'", 1},
-        {mix + out + " --reference " + q(dir / "ref.flac") + " --match loudness=120", "'loudness=120'", 1},
-        {mix + out + " --reference " + q(dir / "missing.wav"), "missing.wav", 1},
-        {mix + out + " --reference " + q(dir / "broken.json"), "broken.json", 1},
-        {mix + " -o " + q(dir / "ref.flac") + " --reference " + q(dir / "ref.flac"), "reference file", 1},
-        {"--analyze-reference " + q(dir / "missing.wav") + " -o " + q(dir / "p.json"), "missing.wav", 1},
-        {mix + out + " --reference " + q(dir / "ref.flac") + " --reference-weight 1 --reference-weight 2", "", 2},
+        {mix + out + " --reference " + test::shellQuote(dir / "ref.flac") + " --match eq=100,bass=3", "'bass=3'", 1},
+        {mix + out + " --reference " + test::shellQuote(dir / "ref.flac") + " --match loudness=120", "'loudness=120'", 1},
+        {mix + out + " --reference " + test::shellQuote(dir / "missing.wav"), "missing.wav", 1},
+        {mix + out + " --reference " + test::shellQuote(dir / "broken.json"), "broken.json", 1},
+        {mix + " -o " + test::shellQuote(dir / "ref.flac") + " --reference " + test::shellQuote(dir / "ref.flac"), "reference file", 1},
+        {"--analyze-reference " + test::shellQuote(dir / "missing.wav") + " -o " + test::shellQuote(dir / "p.json"), "missing.wav", 1},
+        {mix + out + " --reference " + test::shellQuote(dir / "ref.flac") + " --reference-weight 1 --reference-weight 2", "", 2},
         {mix + out + " --match eq=50", "", 2},
-        {"-o " + q(dir / "o.wav") + " --reference " + q(dir / "ref.flac"), "", 2},
-        {mix + out + " --reference " + q(dir / "ref.flac") + " --match-max-db 40", "", 2},
+        {"-o " + test::shellQuote(dir / "o.wav") + " --reference " + test::shellQuote(dir / "ref.flac"), "", 2},
+        {mix + out + " --reference " + test::shellQuote(dir / "ref.flac") + " --match-max-db 40", "", 2},
     };
     for (const auto& c : cases) {
         const auto run = test::runLathe(dir, "master " + c.arguments);

@@ -2,8 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -16,10 +14,6 @@ using namespace lathe;
 namespace fs = std::filesystem;
 
 namespace {
-std::string readText(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 fs::path writeDemo(const test::TempDir& dir) {
     synth::DemoMixParams params;
     params.seconds = 8.0;
@@ -37,10 +31,10 @@ TEST(MasterCli, MastersWithNegativeNumberValuesAndWritesBothReports) {
                                              " --report-html " + test::shellQuote((dir / "r.html").string()));
     ASSERT_EQ(run.exitCode, 0) << run.err;
     EXPECT_NE(run.out.find("integrated loudness"), std::string::npos);
-    const auto report = nlohmann::json::parse(readText(dir / "r.json"));
+    const auto report = nlohmann::json::parse(test::readFile(dir / "r.json"));
     EXPECT_NEAR(report["after"]["integrated_lufs"].get<double>(), -14.0, 0.1);
     EXPECT_LE(report["after"]["true_peak_dbtp"].get<double>(), -1.0);
-    std::string html = readText(dir / "r.html");
+    std::string html = test::readFile(dir / "r.html");
     // The SVG namespace is an identifier, not a fetch; anything else with a scheme would be.
     for (std::size_t at; (at = html.find("http://www.w3.org/2000/svg")) != std::string::npos;) html.erase(at, 26);
     EXPECT_NE(html.find("<svg"), std::string::npos);

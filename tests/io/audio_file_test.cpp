@@ -237,9 +237,7 @@ TEST(AtomicTextFile, WritesReplacesAndProtectsInputs) {
     const auto path = dir / "report.json";
     ASSERT_TRUE(writeTextFileAtomically(path, "{\"a\": 1}").ok());
     ASSERT_TRUE(writeTextFileAtomically(path, "{\"a\": 2}").ok());
-    std::ifstream in(path);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(text, "{\"a\": 2}");
+    EXPECT_EQ(test::readFile(path), "{\"a\": 2}");
     auto refused = writeTextFileAtomically(path, "x", {path});
     ASSERT_FALSE(refused.ok());
     EXPECT_NE(refused.error().message.find("report.json"), std::string::npos);

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cmath>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -69,11 +68,6 @@ fs::path writeTrack(const fs::path& path, const AudioBuffer& audio, double rate,
                     SampleEncoding encoding = SampleEncoding::Pcm24) {
     EXPECT_TRUE(writeAudioFile(path, audio.block(), rate, {format, encoding, {}}).ok()) << path;
     return path;
-}
-
-std::string readBytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 std::set<std::string> filesIn(const fs::path& dir) {
@@ -167,6 +161,8 @@ TEST_F(AlbumOfFive, EqualModeDeliversEveryTrackWithinPointThreeLuOfEachOther) {
     for (std::size_t i = 0; i < 5; ++i) {
         EXPECT_NEAR(r.deliveredLufs[i], -14.0, 0.1) << kFiveTracks[i].name;
         EXPECT_LE(r.deliveredTruePeakDbtp[i], -1.0 + 1e-6) << kFiveTracks[i].name;
+        std::printf("[ figures  ] equal mode, %s: true peak %.2f dBTP (libebur128), %.2f dBTP (lathe)\n", kFiveTracks[i].name,
+                    r.deliveredTruePeakDbtp[i], r.delivered[i].truePeakDbtp.value_or(-INFINITY));
     }
     ASSERT_TRUE(r.report->loudnessSpreadAfterLu.has_value());
     EXPECT_LE(*r.report->loudnessSpreadAfterLu, 0.3);
@@ -352,7 +348,7 @@ TEST(Album, SameBytesWhateverTheNumberOfJobsAndOrderlyProgress) {
     EXPECT_EQ(names[1].size(), 6u);  // 3 tracks, album.wav, album.cue, album.json
     for (const auto& name : names[1]) {
         if (name == "album.json") continue;  // holds timings
-        EXPECT_EQ(readBytes(dir / "jobs1" / name), readBytes(dir / "jobs3" / name)) << name;
+        EXPECT_EQ(test::readFile(dir / "jobs1" / name), test::readFile(dir / "jobs3" / name)) << name;
     }
 }
 
@@ -401,7 +397,7 @@ TEST(Album, SingleFileForCdIsTheTracksOnCdFramesWithTheGaps) {
     for (std::size_t f = 0; f < covered.size(); ++f)
         if (!covered[f] && (album->audio.channel(0)[f] != 0.0f || album->audio.channel(1)[f] != 0.0f)) ++nonZeroOutside;
     EXPECT_EQ(nonZeroOutside, 0u) << "gaps and padding are digital silence";
-    const std::string cue = readBytes(dir / "out" / "album.cue");
+    const std::string cue = test::readFile(dir / "out" / "album.cue");
     EXPECT_NE(cue.find("FILE \"album.wav\" WAVE"), std::string::npos) << cue;
     for (std::size_t i = 0; i < 3; ++i) {
         EXPECT_NE(cue.find("INDEX 01 " + cueTime(layout.tracks[i].startFrame, 44100.0)), std::string::npos) << cue;
@@ -513,11 +509,11 @@ TEST(Album, NeverWritesOverAnInput) {
     test::TempDir dir;
     const auto x = writeTrack(dir / "x.wav", makeTrack(kFiveTracks[0], 0, 48000.0, 2.0), 48000.0);
     const auto clash = writeTrack(dir / "01 - x.wav", makeTrack(kFiveTracks[1], 1, 48000.0, 2.0), 48000.0);
-    const std::string before = readBytes(clash);
+    const std::string before = test::readFile(clash);
     auto report = masterAlbum(albumRequest({x, clash}, dir.path()));
     ASSERT_FALSE(report.ok());
     EXPECT_NE(report.error().message.find("is an input"), std::string::npos) << report.error().message;
-    EXPECT_EQ(readBytes(clash), before);
+    EXPECT_EQ(test::readFile(clash), before);
     EXPECT_EQ(filesIn(dir.path()), (std::set<std::string>{"x.wav", "01 - x.wav"}));
     // Named through a folder the album would have to create: refused before creating it.
     auto throughNew = masterAlbum(albumRequest({x, clash}, dir / "new" / ".."));

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <iterator>
 
 #include "lathe/audio_file.h"
 #include "lathe/check/check.h"
@@ -39,11 +37,6 @@ MasterRequest requestFor(const fs::path& in, const fs::path& out, const std::str
     request.output = out;
     request.plan.target = parseDeliveryTarget(target).value();
     return request;
-}
-
-std::string readText(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
@@ -136,7 +129,7 @@ TEST(Master, IsDeterministic) {
     const auto in = writeDemo(dir, 6.0);
     ASSERT_TRUE(masterFile(requestFor(in, dir / "a.wav", "streaming")).ok());
     ASSERT_TRUE(masterFile(requestFor(in, dir / "b.wav", "streaming")).ok());
-    EXPECT_EQ(readText(dir / "a.wav"), readText(dir / "b.wav"));
+    EXPECT_EQ(test::readFile(dir / "a.wav"), test::readFile(dir / "b.wav"));
 }
 
 TEST(Master, AmountZeroIsOnlyGainAndLimiter) {
@@ -239,7 +232,7 @@ TEST(Master, ReportJsonHasTheSchemaKeys) {
     auto report = masterFile(requestFor(in, dir / "r.wav", "streaming"));
     ASSERT_TRUE(report.ok());
     ASSERT_TRUE(writeReportJson(*report, dir / "r.json").ok());
-    const auto json = nlohmann::json::parse(readText(dir / "r.json"));
+    const auto json = nlohmann::json::parse(test::readFile(dir / "r.json"));
     for (const char* key : {"target", "before", "after", "plan", "decisions", "loudness_iterations", "warnings", "timing_s"})
         EXPECT_TRUE(json.contains(key)) << key;
     EXPECT_TRUE(json["before"].contains("integrated_lufs"));

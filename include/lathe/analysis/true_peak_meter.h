@@ -8,8 +8,9 @@
 // passband 0.48 fs and 60 dB stopband, run as the half-band cascade of dsp/halfband_cascade.h
 // (92 + 24 multiply-adds per frame and channel). The true-peak limiter's detectors run the very same
 // filter, so what the limiter holds under its ceiling this meter reads under it.
-// Full-band input (white noise, naive squares) has energy up to Nyquist that a 0.45 fs passband
-// under-reads by up to 0.7 dB against a 32x reference; at 0.48 fs it is within 0.1 dB (tests).
+// Full-band input (white noise, naive squares) has energy up to Nyquist that a narrower passband
+// under-reads: against a 32x reference, this filter reads full-band white noise within 0.1 dB,
+// libebur128's 1.7 dB low (tests/analysis/true_peak_meter_test.cpp prints both).
 // Each local maximum of |oversampled signal| that could still raise the reading is refined by the vertex
 // of the parabola through it and its two neighbours, which removes the sample-picking error
 // (at 4x a fs/4 sine reads up to 0.17 dB low without it, < 0.01 dB with it).
@@ -49,19 +50,18 @@ public:
 
 private:
     // Rows of the oversampled signal for frames [-1, n) from x (x[-historyFrames_] readable):
-    // rows[p][t] is position t L + p, delayed; branch p's storage at (p - 1) stride (frames -1 .. n - 1).
+    // rows[p][t] is position t L + p, delayed; rows 1 and 3 stored at 0 and stride (frames -1 .. n - 1).
     void computeRows(const float* x, std::size_t n, float* branches, std::size_t stride, float* half, const float** rows) const noexcept;
     [[nodiscard]] double channelPeakWithTail(int channel, std::int64_t* countOut) const noexcept;
     void processChunk(int channel, const float* input, std::size_t frames) noexcept;
 
-    int factor_ = 4;
     int historyFrames_ = 0;               // past input frames the rows of a chunk read
     std::size_t tailFrames_ = 0;          // frames after the end that still depend on the input
     int numChannels_ = 0;
     float countAboveLinear_ = 0;
     dsp::HalfbandCascade cascade_;        // the interpolator
     std::vector<float> history_;          // per channel: historyFrames_ past input frames, then the current chunk
-    std::vector<float> branches_;         // scratch: branch p at (p - 1) (chunk + 1), frames -1 .. chunk-1
+    std::vector<float> branches_;         // scratch: rows 1 and 3 (the cascade's own), chunk + 1 each, frames -1 .. chunk-1
     std::vector<float> half_;             // scratch: the cascade's half-frame row
     std::vector<float> framePeak_;        // scratch: max over branches of |y| per frame of the chunk
     // Scratch of the tail (const queries): the last input frames then silence, and its rows.

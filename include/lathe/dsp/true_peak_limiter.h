@@ -138,7 +138,9 @@ private:
     std::size_t safetySpanFrames_ = 0;
     std::size_t framesSinceMainGain_ = 0;  // frames since the main gain was last below 1 (saturates)
     AudioBuffer scratch_;  // the chunk after input gain, then after the main stage
-    std::vector<float> peaks_, meterPeaks_, delayedPeaks_;
+    // Readings per frame: the wide detector's, the second detector's (the conventional one in the main
+    // stage, the meter twin in the safety stage), the main stage's delayed to the safety stage.
+    std::vector<float> peaks_, secondPeaks_, delayedPeaks_;
     std::vector<float> gains_, delayedGains_, safetyGains_;
     std::vector<std::uint8_t> safetyNeeded_;
 
