@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -138,6 +139,33 @@ namespace {
 // The larger of a and b; a NaN `b` is ignored, a NaN `a` is kept (either way it leaves with its segment).
 float larger(float a, float b) noexcept { return b > a ? b : a; }
 constexpr float kNothing = -std::numeric_limits<float>::infinity();
+
+// The running maxima (prefix and suffix scans) four values at a time: within a vector by the
+// log-step scan (Hillis & Steele, "Data parallel algorithms", CACM 29(12), 1986), then with the
+// carry from the previous vector, so the serial dependency is one max per four values instead of
+// one per value. The shuffles repeat lanes instead of shifting in -inf: a maximum taken twice is the
+// same maximum. The maximum of finite values (and infinities) does not depend on the order it is
+// taken in, so the results are those of the one-at-a-time scan; with NaN inputs which value survives
+// may differ, and either way the NaN leaves the window with its segment.
+using Float4 = float __attribute__((vector_size(16)));
+
+[[gnu::always_inline]] inline Float4 load4(const float* p) noexcept {
+    Float4 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+[[gnu::always_inline]] inline void store4(float* p, Float4 v) noexcept { std::memcpy(p, &v, sizeof v); }
+[[gnu::always_inline]] inline Float4 larger4(Float4 a, Float4 b) noexcept { return b > a ? b : a; }
+// Inclusive prefix maxima of the lanes (lane k: max of lanes 0..k).
+[[gnu::always_inline]] inline Float4 prefixMax4(Float4 v) noexcept {
+    v = larger4(v, __builtin_shufflevector(v, v, 0, 0, 1, 2));
+    return larger4(v, __builtin_shufflevector(v, v, 0, 1, 0, 1));
+}
+// Inclusive suffix maxima of the lanes (lane k: max of lanes k..3).
+[[gnu::always_inline]] inline Float4 suffixMax4(Float4 v) noexcept {
+    v = larger4(v, __builtin_shufflevector(v, v, 1, 2, 3, 3));
+    return larger4(v, __builtin_shufflevector(v, v, 2, 3, 2, 3));
+}
 }  // namespace
 
 void MovingMaximum::prepare(std::size_t windowFrames) {
@@ -154,10 +182,19 @@ void MovingMaximum::reset() noexcept {
 }
 
 void MovingMaximum::completeSegment() noexcept {
+    const float* segment = segment_.data();
+    float* suffix = suffix_.data();
     float running = kNothing;
-    for (std::size_t j = window_; j-- > 0;) {
-        running = larger(running, segment_[j]);
-        suffix_[j] = running;
+    std::size_t j = window_;
+    for (; j % 4 != 0; --j) {  // the top values one at a time, then whole vectors downwards
+        running = larger(running, segment[j - 1]);
+        suffix[j - 1] = running;
+    }
+    Float4 carry = {running, running, running, running};
+    for (; j >= 4; j -= 4) {
+        const Float4 v = larger4(carry, suffixMax4(load4(segment + j - 4)));
+        store4(suffix + j - 4, v);
+        carry = __builtin_shufflevector(v, v, 0, 0, 0, 0);
     }
     position_ = 0;
     prefix_ = kNothing;
@@ -180,8 +217,17 @@ void MovingMaximum::process(std::span<const float> input, std::span<float> outpu
         float* out = output.data() + done;
         float* segment = segment_.data() + position_;
         const float* suffix = suffix_.data() + position_ + 1;
-        float prefix = prefix_;
-        for (std::size_t i = 0; i < chunk; ++i) {
+        std::size_t i = 0;
+        Float4 carry = {prefix_, prefix_, prefix_, prefix_};
+        for (; i + 4 <= chunk; i += 4) {
+            const Float4 x = load4(in + i);
+            store4(segment + i, x);
+            const Float4 running = larger4(carry, prefixMax4(x));
+            carry = __builtin_shufflevector(running, running, 3, 3, 3, 3);
+            store4(out + i, larger4(running, load4(suffix + i)));
+        }
+        float prefix = carry[0];
+        for (; i < chunk; ++i) {
             const float x = in[i];
             segment[i] = x;
             prefix = larger(prefix, x);
