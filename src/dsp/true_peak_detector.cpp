@@ -237,20 +237,35 @@ void TruePeakDetector::processChunk(ConstAudioBlock block, float* peaks, float f
         }
 
         // Raw maxima over the channels, then exact readings where they could pass the floor.
+        // One pass, four frames at a time; per frame the maxima are taken in the order channel,
+        // then branch L-1 of the frame before, then branches 0 .. L-1 (as the scalar tail does).
         float* raw = rawPeak_.data();
-        std::fill(raw + a, raw + b, 0.0f);
-        for (int c = 0; c < numChannels_; ++c) {
-            const float* previous = rows[c][l - 1] - 1;  // previous[t]: branch L-1 of frame t - 1
-            for (std::size_t t = a; t < b; ++t) raw[t] = maxIgnoringNan(raw[t], std::fabs(previous[t]));
-            for (int p = 0; p < l; ++p) {
-                const float* r = rows[c][p];
-                for (std::size_t t = a; t < b; ++t) raw[t] = maxIgnoringNan(raw[t], std::fabs(r[t]));
+        std::size_t t = a;
+        for (; t + 4 <= b; t += 4) {
+            Float4 m = {0.0f, 0.0f, 0.0f, 0.0f};
+            for (int c = 0; c < numChannels_; ++c) {
+                m = max4IgnoringNan(m, abs4(load4(rows[c][l - 1] - 1 + t)));
+                for (int p = 0; p < l; ++p) m = max4IgnoringNan(m, abs4(load4(rows[c][p] + t)));
             }
+            store4(raw + t, m);
+        }
+        for (; t < b; ++t) {
+            float m = 0.0f;
+            for (int c = 0; c < numChannels_; ++c) {
+                m = maxIgnoringNan(m, std::fabs(rows[c][l - 1][t - 1]));
+                for (int p = 0; p < l; ++p) m = maxIgnoringNan(m, std::fabs(rows[c][p][t]));
+            }
+            raw[t] = m;
         }
         for (std::size_t t0 = a; t0 < b; t0 += kScanTile) {
             const std::size_t t1 = std::min(b, t0 + kScanTile);
-            float tileMax = 0.0f;
-            for (std::size_t t = t0; t < t1; ++t) tileMax = maxIgnoringNan(tileMax, raw[t]);
+            // raw[] is never NaN (NaN values never win above), so the order of the maxima is free:
+            // four lanes, then across them.
+            Float4 lanes = {0.0f, 0.0f, 0.0f, 0.0f};
+            std::size_t u = t0;
+            for (; u + 4 <= t1; u += 4) lanes = max4IgnoringNan(lanes, load4(raw + u));
+            float tileMax = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
+            for (; u < t1; ++u) tileMax = maxIgnoringNan(tileMax, raw[u]);
             // !(<=): an infinite reading is refined too (it stays infinite).
             if (!(kMaxRefinementGain * tileMax <= floor)) {
                 for (int c = 0; c < numChannels_; ++c) exactPeaks(l, rows[c], t0, t1, peaks);

@@ -703,12 +703,12 @@ AudioBuffer perSampleCompressor(const Compressor::Params& p, const AudioBuffer& 
 }  // namespace
 
 // The block passes (and their vectorised, AVX2 or SSE2, loops) against the per-sample model: the
-// same bits, in random block sizes, for peak and RMS detection, linked and mid/side, with lookahead,
-// mix, make-up and program-dependent release.
+// same bits, in random block sizes, for peak (held, and not held) and RMS detection, linked and
+// mid/side, with lookahead, mix, make-up and program-dependent release.
 TEST(Compressor, BlockPassesMatchPerSampleModelBitExact) {
     const double rate = 44100;
     const AudioBuffer input = test::pinkNoise(rate, 2.0, 0.9);
-    std::vector<Compressor::Params> settings(4);
+    std::vector<Compressor::Params> settings(5);
     settings[0].lookaheadMs = 2;
     settings[0].autoRelease = true;
     settings[1].detector = Compressor::Detector::Rms;
@@ -721,6 +721,7 @@ TEST(Compressor, BlockPassesMatchPerSampleModelBitExact) {
     settings[3].detector = Compressor::Detector::Rms;
     settings[3].autoRelease = true;
     settings[3].peakHoldMs = 0;
+    settings[4].peakHoldMs = 0;  // peak detection without hold: the level changes on every frame
     for (auto& p : settings) {
         p.thresholdDb = -30;
         p.ratio = 4;

@@ -19,6 +19,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -202,6 +203,8 @@ private:
         std::vector<double> meanSquare;  // RMS: one per input channel of this path
         SmoothPeakDetector smoother;
         std::vector<float> peak;     // per frame of the current block: held side-chain peak
+        std::vector<float> distinctPeak;         // the held peak's runs of equal values: one value per run
+        std::vector<std::uint32_t> runOfFrame;   // per frame: its run's index in distinctPeak
         std::vector<double> level;   // per frame: linear level (amplitude, or mean square for RMS)
         std::vector<double> gain;    // per frame of the current block, linear
         std::vector<double> detectorScratch;  // 2 per frame: SmoothPeakDetector::processTogether
