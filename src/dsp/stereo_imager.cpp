@@ -19,7 +19,7 @@ constexpr double kTransitionFraction = 0.5;  // transition width as a fraction o
 constexpr double kMinEdgeHz = 20.0;
 constexpr double kMaxEdgeFraction = 0.4;  // of the sample rate
 constexpr double kGuardLookaheadWindows = 4.0;
-constexpr std::size_t kSidePartitionFrames = 512;  // FFT partition of the side FIR (and its extra delay)
+constexpr std::size_t kSidePartitionFrames = 1024;  // FFT partition of the side FIR (and its extra delay)
 
 struct Edge {
     double hz;
