@@ -22,11 +22,14 @@
 
 namespace lathe::dsp::kernels {
 
-// One section, DF-I. The feedback term of the previous output comes last so the recursive
-// dependency is a single multiply and subtract.
+// One section, DF-I. The two newest values, the input v and the previous output y1, meet in their
+// own difference, which is added last to the sum of the older terms: each reaches the output through
+// one multiply, one subtract and one add. (Summed left to right from b0 v, v went through four
+// additions; in the wavefront kernels below v is the previous section's output of the last step,
+// so that chain set the time per frame: 15 cycles of latency against 9 now.)
 [[gnu::always_inline]] inline double section(const BiquadCoefficients& c, double v, double x1, double x2, double y1,
                                              double y2) noexcept {
-    return (c.b0 * v + c.b1 * x1 + c.b2 * x2 - c.a2 * y2) - c.a1 * y1;
+    return (c.b1 * x1 + c.b2 * x2 - c.a2 * y2) + (c.b0 * v - c.a1 * y1);
 }
 
 template <int N, class In, class Out>
@@ -125,7 +128,7 @@ struct Wavefront {
             const Vec v = k == 0 ? input : y1[previous];
             const Vec v1 = k == 0 ? x1 : y2[previous];
             // The scalar `section` expression, lane-wise.
-            const Vec y = (b0[k] * v + b1[k] * v1 + b2[k] * x2[k] - a2[k] * y2[k]) - a1[k] * y1[k];
+            const Vec y = (b1[k] * v1 + b2[k] * x2[k] - a2[k] * y2[k]) + (b0[k] * v - a1[k] * y1[k]);
             x2[k] = v1;
             if (k == 0) x1 = v;
             y2[k] = y1[k];
@@ -226,7 +229,7 @@ struct FoldedWavefront {
         }
         for (int j = 0; j < M; ++j) {
             // The scalar `section` expression, lane-wise.
-            const Double4 y = (b0[j] * v[j] + b1[j] * v1[j] + b2[j] * x2[j] - a2[j] * y2[j]) - a1[j] * y1[j];
+            const Double4 y = (b1[j] * v1[j] + b2[j] * x2[j] - a2[j] * y2[j]) + (b0[j] * v[j] - a1[j] * y1[j]);
             if constexpr (Edge) {
                 const Double4 time{t, t, t, t};
                 const Mask4 active = (lags[j] <= time) & ((time - lags[j]) < Double4{frames, frames, frames, frames});
