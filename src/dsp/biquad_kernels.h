@@ -151,6 +151,22 @@ template <class In>
     return Double2{static_cast<double>(a[i]), static_cast<double>(b[i])};
 }
 
+// a[i] = y[0], b[i] = y[1], converted to Out. For float both lanes are rounded by one vector
+// conversion (the same rounding as static_cast, lane by lane): GCC otherwise moved the upper lane
+// through the stack and a general register, which cost more than the section arithmetic.
+template <class Out>
+[[gnu::always_inline]] inline void storePair(Out* a, Out* b, std::size_t i, const Double2& y) noexcept {
+    if constexpr (std::is_same_v<Out, float>) {
+        typedef float Float2 __attribute__((vector_size(8)));
+        const Float2 f = __builtin_convertvector(y, Float2);
+        a[i] = f[0];
+        b[i] = f[1];
+    } else {
+        a[i] = static_cast<Out>(y[0]);
+        b[i] = static_cast<Out>(y[1]);
+    }
+}
+
 // One cascade of N >= 2 sections on a channel pair, folded into four lanes: vector j holds sections
 // j (lanes 0, 1: channels A, B) and j + M (lanes 2, 3), M = ceil(N / 2); an odd N gets a padding
 // section (the identity) at the end. In the wavefront (see above) section k's input is section
@@ -269,8 +285,7 @@ template <int N, class In, class Out>
     const double count = static_cast<double>(frames);
     auto write = [&](std::size_t t) __attribute__((always_inline)) {
         const Double2 y = cascade.output();
-        outputA[t - cascade.kLag] = static_cast<Out>(y[0]);
-        outputB[t - cascade.kLag] = static_cast<Out>(y[1]);
+        storePair(outputA, outputB, t - cascade.kLag, y);
     };
     constexpr std::size_t fill = FoldedWavefront<N>::kLag;
     std::size_t t = 0;
@@ -309,8 +324,7 @@ template <int N, bool Wide, class In, class Out>
         cascade.step(t, frames, edge, t < frames ? loadPair(inputA, inputB, t) : Double2{});
         if (!edge || cascade.hasOutput(t, frames)) {
             const Double2 y = cascade.output();
-            outputA[t - cascade.kLag] = static_cast<Out>(y[0]);
-            outputB[t - cascade.kLag] = static_cast<Out>(y[1]);
+            storePair(outputA, outputB, t - cascade.kLag, y);
         }
     };
     constexpr std::size_t fill = PairWavefront<N>::kLag;
@@ -366,17 +380,14 @@ template <int NF, int NS, class In, class Out>
         if (!edge || both.hasOutput(t, frames)) {
             const Double4& y = both.output();
             if constexpr (kTail == 0) {
-                firstA[t - both.kLag] = static_cast<Out>(y[0]);
-                firstB[t - both.kLag] = static_cast<Out>(y[1]);
+                storePair(firstA, firstB, t - both.kLag, Double2{y[0], y[1]});
             }
-            secondA[t - both.kLag] = static_cast<Out>(y[2]);
-            secondB[t - both.kLag] = static_cast<Out>(y[3]);
+            storePair(secondA, secondB, t - both.kLag, Double2{y[2], y[3]});
         }
         if constexpr (kTail > 0) {
             if (!edge || (t >= shared && tail.hasOutput(t - shared, frames))) {
                 const Double2 y = tail.output();
-                firstA[t - shared - tail.kLag] = static_cast<Out>(y[0]);
-                firstB[t - shared - tail.kLag] = static_cast<Out>(y[1]);
+                storePair(firstA, firstB, t - shared - tail.kLag, y);
             }
         }
     };
@@ -414,13 +425,11 @@ template <int NF, int NS, class In, class Out>
         s.step(t, frames, edge, x);
         if (!edge || f.hasOutput(t, frames)) {
             const Double2 y = f.output();
-            firstA[t - f.kLag] = static_cast<Out>(y[0]);
-            firstB[t - f.kLag] = static_cast<Out>(y[1]);
+            storePair(firstA, firstB, t - f.kLag, y);
         }
         if (!edge || s.hasOutput(t, frames)) {
             const Double2 y = s.output();
-            secondA[t - s.kLag] = static_cast<Out>(y[0]);
-            secondB[t - s.kLag] = static_cast<Out>(y[1]);
+            storePair(secondA, secondB, t - s.kLag, y);
         }
     };
     constexpr std::size_t fill = std::max(PairWavefront<NF>::kLag, PairWavefront<NS>::kLag);
