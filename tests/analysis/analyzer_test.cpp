@@ -18,8 +18,7 @@ namespace {
 Analysis analyse(const AudioBuffer& audio, double rate, std::size_t blockFrames, AnalysisOptions options = {}) {
     Analyzer analyzer;
     EXPECT_TRUE(analyzer.prepare(rate, audio.numChannels(), options, std::int64_t(audio.numFrames())).ok());
-    for (std::size_t offset = 0; offset < audio.numFrames(); offset += blockFrames)
-        analyzer.process(ConstAudioBlock(audio.block()).slice(offset, std::min(blockFrames, audio.numFrames() - offset)));
+    test::feedInBlocks(analyzer, audio, blockFrames);
     return analyzer.finish();
 }
 

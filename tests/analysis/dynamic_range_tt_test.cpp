@@ -14,11 +14,10 @@ namespace {
 constexpr double kRate = 1000.0;      // 3 s blocks of 3000 frames keep the hand calculation small
 constexpr std::size_t kBlock = 3000;
 
-DynamicRangeTtResult measure(const AudioBuffer& audio, double rate, std::size_t blockFrames) {
+DynamicRangeTtResult measureDr(const AudioBuffer& audio, double rate, std::size_t blockFrames) {
     DynamicRangeTt meter;
     EXPECT_TRUE(meter.prepare(rate, audio.numChannels(), std::int64_t(audio.numFrames())).ok());
-    for (std::size_t offset = 0; offset < audio.numFrames(); offset += blockFrames)
-        meter.process(ConstAudioBlock(audio.block()).slice(offset, std::min(blockFrames, audio.numFrames() - offset)));
+    test::feedInBlocks(meter, audio, blockFrames);
     return meter.result();
 }
 
@@ -48,7 +47,7 @@ TEST(DynamicRangeTt, MatchesAHandCalculation) {
     const double leftDr = 20 * std::log10(0.75 / rmsTop);            // 2nd-highest peak 0.75: +1.584 dB
     const double rightDr = 20 * std::log10(0.375 / rmsTop);          // 2nd-highest peak 0.375: -4.437 dB
     for (std::size_t blockFrames : {1u, 777u, 3000u, 30000u}) {
-        const auto result = measure(audio, kRate, blockFrames);
+        const auto result = measureDr(audio, kRate, blockFrames);
         ASSERT_TRUE(result.drDb && result.dr);
         ASSERT_EQ(result.channelDrDb.size(), 2u);
         EXPECT_NEAR(*result.channelDrDb[0], leftDr, 1e-9);
@@ -66,26 +65,26 @@ TEST(DynamicRangeTt, FinalShortBlockCounts) {
     audio.channel(0)[100] = 0.875f;
     audio.channel(0)[kBlock + 100] = 0.75f;
     audio.channel(0)[10 * kBlock + 10] = audio.channel(1)[10 * kBlock + 10] = 0.9375f;
-    const auto result = measure(audio, kRate, 4096);
+    const auto result = measureDr(audio, kRate, 4096);
     EXPECT_NEAR(*result.channelDrDb[0], 20 * std::log10(0.875 / 0.625), 1e-9);
     EXPECT_NEAR(*result.channelDrDb[1], 20 * std::log10(0.5 / 0.625), 1e-9);
 }
 
 TEST(DynamicRangeTt, SteadySineReadsZero) {
     // A sine's RMS x sqrt 2 equals its peak.
-    const auto result = measure(test::sine(48000, 997, 12.0, 0.5, 2), 48000, 4096);
+    const auto result = measureDr(test::sine(48000, 997, 12.0, 0.5, 2), 48000, 4096);
     ASSERT_TRUE(result.drDb);
     EXPECT_NEAR(*result.drDb, 0.0, 0.001);
     EXPECT_EQ(*result.dr, 0);
 }
 
 TEST(DynamicRangeTt, UndefinedForShortFilesAndSilentChannels) {
-    EXPECT_FALSE(measure(test::sine(48000, 997, 2.9, 0.5, 2), 48000, 4096).drDb);
+    EXPECT_FALSE(measureDr(test::sine(48000, 997, 2.9, 0.5, 2), 48000, 4096).drDb);
     AudioBuffer audio = test::sine(48000, 997, 6.0, 0.5, 2);
     std::fill(audio.channel(1).begin(), audio.channel(1).end(), 0.0f);
-    const auto result = measure(audio, 48000, 4096);
+    const auto result = measureDr(audio, 48000, 4096);
     ASSERT_TRUE(result.drDb);  // the silent channel is left out of the mean
     EXPECT_FALSE(result.channelDrDb[1]);
     EXPECT_NEAR(*result.drDb, 0.0, 0.001);
-    EXPECT_FALSE(measure(AudioBuffer(2, 48000 * 6), 48000, 4096).drDb);
+    EXPECT_FALSE(measureDr(AudioBuffer(2, 48000 * 6), 48000, 4096).drDb);
 }

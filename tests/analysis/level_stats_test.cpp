@@ -12,11 +12,10 @@ using namespace lathe::analysis;
 
 namespace {
 
-LevelStatsResult measure(const AudioBuffer& audio, std::size_t blockFrames = 4096) {
+LevelStatsResult measureLevels(const AudioBuffer& audio, std::size_t blockFrames = 4096) {
     LevelStats stats;
     EXPECT_TRUE(stats.prepare(audio.numChannels()).ok());
-    for (std::size_t offset = 0; offset < audio.numFrames(); offset += blockFrames)
-        stats.process(ConstAudioBlock(audio.block()).slice(offset, std::min(blockFrames, audio.numFrames() - offset)));
+    test::feedInBlocks(stats, audio, blockFrames);
     return stats.result();
 }
 
@@ -39,7 +38,7 @@ TEST(LevelStats, DcOffsetOfPointOneReadsMinusTwentyDbfs) {
     AudioBuffer audio = test::sine(48000, 1000, 10.0, 0.5, 2);
     for (auto& s : audio.channel(0)) s += 0.1f;
     for (auto& s : audio.channel(1)) s -= 0.01f;
-    const auto result = measure(audio);
+    const auto result = measureLevels(audio);
     ASSERT_EQ(result.channelDcOffset.size(), 2u);
     EXPECT_NEAR(result.channelDcOffset[0], 0.1, 1e-6);
     EXPECT_NEAR(result.channelDcOffset[1], -0.01, 1e-6);
@@ -48,7 +47,7 @@ TEST(LevelStats, DcOffsetOfPointOneReadsMinusTwentyDbfs) {
 }
 
 TEST(LevelStats, SinePeakRmsAndCrestFactor) {
-    const auto result = measure(test::sine(48000, 1000, 2.0, 0.5, 2));
+    const auto result = measureLevels(test::sine(48000, 1000, 2.0, 0.5, 2));
     ASSERT_TRUE(result.samplePeakDbfs && result.rmsDbfs && result.crestFactorDb);
     EXPECT_NEAR(*result.samplePeakDbfs, 20 * std::log10(0.5), 1e-4);
     EXPECT_NEAR(*result.rmsDbfs, 20 * std::log10(0.5) - 10 * std::log10(2.0), 1e-4);  // A^2 / 2
@@ -58,7 +57,7 @@ TEST(LevelStats, SinePeakRmsAndCrestFactor) {
 TEST(LevelStats, SquareWaveHasNoCrest) {
     AudioBuffer audio(1, 4800);
     for (std::size_t i = 0; i < audio.numFrames(); ++i) audio.channel(0)[i] = (i / 24) % 2 ? 0.25f : -0.25f;
-    const auto result = measure(audio);
+    const auto result = measureLevels(audio);
     ASSERT_TRUE(result.crestFactorDb);
     EXPECT_NEAR(*result.crestFactorDb, 0.0, 1e-9);
     EXPECT_NEAR(*result.samplePeakDbfs, 20 * std::log10(0.25), 1e-9);
@@ -98,13 +97,13 @@ TEST(LevelStats, CountsClippedRunsExactly) {
     AudioBuffer audio(2, left.size());
     std::copy(left.begin(), left.end(), audio.channel(0).begin());
     std::copy(right.begin(), right.end(), audio.channel(1).begin());
-    EXPECT_EQ(measure(audio).clippedRuns, 8);
+    EXPECT_EQ(measureLevels(audio).clippedRuns, 8);
     // Runs split across blocks of every size still count once.
-    for (std::size_t blockFrames = 1; blockFrames <= 8; ++blockFrames) EXPECT_EQ(measure(audio, blockFrames).clippedRuns, 8);
+    for (std::size_t blockFrames = 1; blockFrames <= 8; ++blockFrames) EXPECT_EQ(measureLevels(audio, blockFrames).clippedRuns, 8);
 }
 
 TEST(LevelStats, SilenceHasNoDecibelFigures) {
-    const auto result = measure(AudioBuffer(2, 48000));
+    const auto result = measureLevels(AudioBuffer(2, 48000));
     EXPECT_EQ(result.samplePeakLinear, 0.0);
     EXPECT_FALSE(result.samplePeakDbfs);
     EXPECT_FALSE(result.rmsDbfs);
@@ -116,7 +115,7 @@ TEST(LevelStats, SilenceHasNoDecibelFigures) {
 TEST(LevelStats, AnyBlockSplitGivesIdenticalBits) {
     AudioBuffer audio = test::pinkNoise(44100, 3.0, 1.0, 2);
     for (std::size_t i = 1000; i < 1010; ++i) audio.channel(1)[i] = -1.0f;
-    const auto whole = measure(audio, audio.numFrames());
+    const auto whole = measureLevels(audio, audio.numFrames());
     const auto split = measureRandomBlocks(audio, 7);
     EXPECT_EQ(whole.samplePeakDbfs, split.samplePeakDbfs);
     EXPECT_EQ(whole.rmsDbfs, split.rmsDbfs);

@@ -9,11 +9,10 @@ using namespace lathe::analysis;
 
 namespace {
 
-SilenceResult measure(const AudioBuffer& audio, double sampleRate, std::size_t blockFrames = 1024) {
+SilenceResult measureSilence(const AudioBuffer& audio, double sampleRate, std::size_t blockFrames = 1024) {
     SilenceDetector detector;
     EXPECT_TRUE(detector.prepare(sampleRate).ok());
-    for (std::size_t offset = 0; offset < audio.numFrames(); offset += blockFrames)
-        detector.process(ConstAudioBlock(audio.block()).slice(offset, std::min(blockFrames, audio.numFrames() - offset)));
+    test::feedInBlocks(detector, audio, blockFrames);
     return detector.result();
 }
 
@@ -32,7 +31,7 @@ TEST(SilenceDetector, MeasuresHeadAndTailToWithinTenMilliseconds) {
         // Noise at -70 dBFS (below the -60 dBFS threshold) counts as silence.
         const AudioBuffer audio = framed(rate, 0.5, 0.25, std::pow(10.0, -70.0 / 20.0));
         for (std::size_t blockFrames : {1u, 100u, 4096u, 1000000u}) {
-            const auto result = measure(audio, rate, blockFrames);
+            const auto result = measureSilence(audio, rate, blockFrames);
             EXPECT_FALSE(result.allSilent);
             EXPECT_NEAR(result.headSeconds, 0.5, 0.01);
             EXPECT_NEAR(result.tailSeconds, 0.25, 0.01);
@@ -43,13 +42,13 @@ TEST(SilenceDetector, MeasuresHeadAndTailToWithinTenMilliseconds) {
 }
 
 TEST(SilenceDetector, NoiseAboveThresholdIsNotSilence) {
-    const auto result = measure(framed(48000, 0.5, 0.25, std::pow(10.0, -50.0 / 20.0)), 48000);
+    const auto result = measureSilence(framed(48000, 0.5, 0.25, std::pow(10.0, -50.0 / 20.0)), 48000);
     EXPECT_LT(result.headSeconds, 0.001);
     EXPECT_LT(result.tailSeconds, 0.001);
 }
 
 TEST(SilenceDetector, AllSilentFileIsSilenceEndToEnd) {
-    const auto result = measure(AudioBuffer(2, 96000), 48000);
+    const auto result = measureSilence(AudioBuffer(2, 96000), 48000);
     EXPECT_TRUE(result.allSilent);
     EXPECT_DOUBLE_EQ(result.headSeconds, 2.0);
     EXPECT_DOUBLE_EQ(result.tailSeconds, 2.0);

@@ -13,11 +13,10 @@ using namespace lathe::analysis;
 
 namespace {
 
-ThirdOctaveSpectrumResult measure(const AudioBuffer& audio, double rate, std::size_t blockFrames = 4096, int overlap = 1) {
+ThirdOctaveSpectrumResult measureSpectrum(const AudioBuffer& audio, double rate, std::size_t blockFrames = 4096, int overlap = 1) {
     ThirdOctaveSpectrum spectrum;
     EXPECT_TRUE(spectrum.prepare(rate, audio.numChannels(), overlap).ok());
-    for (std::size_t offset = 0; offset < audio.numFrames(); offset += blockFrames)
-        spectrum.process(ConstAudioBlock(audio.block()).slice(offset, std::min(blockFrames, audio.numFrames() - offset)));
+    test::feedInBlocks(spectrum, audio, blockFrames);
     return spectrum.finish();
 }
 
@@ -49,7 +48,7 @@ TEST(ThirdOctaveSpectrum, SineLandsInItsBandAtItsLevel) {
     for (const Case& c : {Case{48000, 1000, 0.5}, Case{44100, 100, 0.25}, Case{44100, 31.62, 0.5}, Case{96000, 10000, 0.1},
                           Case{44100, 19.95, 0.5}}) {
         SCOPED_TRACE(c.frequency);
-        const auto result = measure(test::sine(c.rate, c.frequency, 10.0, c.amplitude, 2), c.rate);
+        const auto result = measureSpectrum(test::sine(c.rate, c.frequency, 10.0, c.amplitude, 2), c.rate);
         std::size_t expected = 0;
         for (std::size_t b = 0; b < thirdOctaveBands().size(); ++b)
             if (std::abs(std::log10(thirdOctaveBands()[b].centreHz / c.frequency)) < 0.01) expected = b;
@@ -67,7 +66,7 @@ TEST(ThirdOctaveSpectrum, SineLandsInItsBandAtItsLevel) {
 TEST(ThirdOctaveSpectrum, OneChannelSplitsIntoEqualMidAndSide) {
     AudioBuffer audio = test::sine(48000, 1000, 5.0, 0.5, 2);
     std::fill(audio.channel(1).begin(), audio.channel(1).end(), 0.0f);
-    const auto result = measure(audio, 48000);
+    const auto result = measureSpectrum(audio, 48000);
     const std::size_t b = bandIndex(1000);
     EXPECT_NEAR(*result.midDb[b], toDb(0.25), 0.05);
     EXPECT_NEAR(*result.sideDb[b], toDb(0.25), 0.05);
@@ -76,7 +75,7 @@ TEST(ThirdOctaveSpectrum, OneChannelSplitsIntoEqualMidAndSide) {
 TEST(ThirdOctaveSpectrum, BandPowersAddUpToTheMeanSquare) {
     // Uniform white noise of amplitude a has mean square a^2 / 3; the bands span 17.8 Hz to Nyquist.
     const double rate = 44100;
-    const auto result = measure(test::whiteNoise(rate, 20.0, 0.5, 1), rate);
+    const auto result = measureSpectrum(test::whiteNoise(rate, 20.0, 0.5, 1), rate);
     EXPECT_TRUE(result.sideDb.empty());
     double total = 0;
     for (const auto& band : result.midDb) total += std::pow(10.0, *band / 10.0) / 2.0;  // back to mean square
@@ -111,8 +110,8 @@ TEST(ThirdOctaveSpectrum, OverlapFourWeighsEverySampleEqually) {
         for (const auto& band : r.midDb) sum += band ? std::pow(10.0, *band / 10.0) / 2.0 : 0.0;
         return 10.0 * std::log10(sum);
     };
-    EXPECT_NEAR(total(measure(audio, rate, 4096, 4)), 10.0 * std::log10(meanSquare), 0.03);
-    EXPECT_LT(total(measure(audio, rate, 4096, 1)), 10.0 * std::log10(meanSquare) - 10.0);  // the bias the overlap removes
+    EXPECT_NEAR(total(measureSpectrum(audio, rate, 4096, 4)), 10.0 * std::log10(meanSquare), 0.03);
+    EXPECT_LT(total(measureSpectrum(audio, rate, 4096, 1)), 10.0 * std::log10(meanSquare) - 10.0);  // the bias the overlap removes
     ThirdOctaveSpectrum spectrum;
     EXPECT_FALSE(spectrum.prepare(rate, 1, 3).ok());
 }
@@ -121,8 +120,8 @@ TEST(ThirdOctaveSpectrum, TiltOfWhiteAndPinkNoise) {
     // Tilt is the slope of the power density per Hz: white noise 0, pink noise -10 log10 2 = -3.01 dB/oct.
     // Estimation noise over 30 s is a few hundredths of a dB per octave.
     const double rate = 44100;
-    const auto white = measure(test::whiteNoise(rate, 30.0, 0.5, 1), rate);
-    const auto pink = measure(test::pinkNoise(rate, 30.0, 0.5, 1), rate);
+    const auto white = measureSpectrum(test::whiteNoise(rate, 30.0, 0.5, 1), rate);
+    const auto pink = measureSpectrum(test::pinkNoise(rate, 30.0, 0.5, 1), rate);
     ASSERT_TRUE(white.tiltDbPerOctave && pink.tiltDbPerOctave);
     EXPECT_NEAR(*white.tiltDbPerOctave, 0.0, 0.1);
     EXPECT_NEAR(*pink.tiltDbPerOctave, -10 * std::log10(2.0), 0.1);
@@ -143,26 +142,26 @@ TEST(ThirdOctaveSpectrum, TiltIsTheLeastSquaresSlopeOfTheDensity) {
 }
 
 TEST(ThirdOctaveSpectrum, BandsAboveNyquistAreNull) {
-    const auto result = measure(test::whiteNoise(8000, 2.0, 0.5, 2), 8000);
+    const auto result = measureSpectrum(test::whiteNoise(8000, 2.0, 0.5, 2), 8000);
     EXPECT_TRUE(result.midDb[bandIndex(4000)]);  // exact centre 3981 Hz < 4 kHz
     for (double nominal : {5000.0, 10000.0, 20000.0}) {
         EXPECT_FALSE(result.midDb[bandIndex(nominal)]);
         EXPECT_FALSE(result.sideDb[bandIndex(nominal)]);
     }
-    const auto at44 = measure(test::whiteNoise(44100, 1.0, 0.5, 1), 44100);
+    const auto at44 = measureSpectrum(test::whiteNoise(44100, 1.0, 0.5, 1), 44100);
     EXPECT_TRUE(at44.midDb[bandIndex(20000)]);  // straddles Nyquist: measured up to 22.05 kHz
 }
 
 TEST(ThirdOctaveSpectrum, ShortFilesStillReadTheRightLevel) {
     // 0.25 s is far shorter than one 32768-point frame: one zero-padded frame, normalised by the
     // window energy it holds.
-    const auto result = measure(test::sine(48000, 1000, 0.25, 0.5, 1), 48000);
+    const auto result = measureSpectrum(test::sine(48000, 1000, 0.25, 0.5, 1), 48000);
     EXPECT_NEAR(*result.midDb[bandIndex(1000)], toDb(0.5), 0.2);
 }
 
 TEST(ThirdOctaveSpectrum, AnyBlockSplitGivesIdenticalBits) {
     const AudioBuffer audio = test::pinkNoise(44100, 3.0, 0.5, 2);
-    const auto whole = measure(audio, 44100, audio.numFrames());
+    const auto whole = measureSpectrum(audio, 44100, audio.numFrames());
     Random random(3);
     ThirdOctaveSpectrum spectrum;
     ASSERT_TRUE(spectrum.prepare(44100, 2).ok());
@@ -184,5 +183,5 @@ TEST(ThirdOctaveSpectrum, ResetStartsOver) {
     spectrum.process(test::sine(48000, 500, 1.0, 0.9, 2).block());
     spectrum.reset();
     spectrum.process(noise.block());
-    EXPECT_EQ(spectrum.finish().midDb, measure(noise, 48000).midDb);
+    EXPECT_EQ(spectrum.finish().midDb, measureSpectrum(noise, 48000).midDb);
 }

@@ -12,10 +12,10 @@
 namespace lathe::check {
 namespace {
 
-constexpr double kRate = 44100.0;
+constexpr double kPreviewRate = 44100.0;
 
 TEST(DelayEstimate, FindsAKnownDelay) {
-    const auto noise = test::pinkNoise(kRate, 2.0, 0.5, 1, 3);
+    const auto noise = test::pinkNoise(kPreviewRate, 2.0, 0.5, 1, 3);
     const auto x = noise.channel(0);
     for (std::size_t delay : {0u, 1u, 529u, 1105u, 2047u}) {
         std::vector<float> y(x.size() + delay, 0.0f);
@@ -25,12 +25,12 @@ TEST(DelayEstimate, FindsAKnownDelay) {
 }
 
 TEST(CodecRoundTrip, EveryDefaultCodecDecodesToTheSameMusicDelayed) {
-    const auto input = test::pinkNoise(kRate, 3.0, 0.3, 2, 5);
+    const auto input = test::pinkNoise(kPreviewRate, 3.0, 0.3, 2, 5);
     for (const auto& setting : defaultCodecSettings()) {
-        const double rate = codecSampleRate(setting.codec, kRate);
+        const double rate = codecSampleRate(setting.codec, kPreviewRate);
         ASSERT_GT(rate, 0.0) << setting.id << ": encoder missing";
-        EXPECT_EQ(rate, setting.codec == Codec::opus ? 48000.0 : kRate) << setting.id;
-        if (rate != kRate) continue;  // resampling is previewCodecs' business
+        EXPECT_EQ(rate, setting.codec == Codec::opus ? 48000.0 : kPreviewRate) << setting.id;
+        if (rate != kPreviewRate) continue;  // resampling is previewCodecs' business
         auto decoded = encodeDecode(input.block(), rate, setting);
         ASSERT_TRUE(decoded.ok()) << setting.id << ": " << decoded.error().message;
         EXPECT_EQ(decoded->numChannels(), 2);
@@ -39,8 +39,8 @@ TEST(CodecRoundTrip, EveryDefaultCodecDecodesToTheSameMusicDelayed) {
 }
 
 TEST(CodecPreview, ShortFilesArePreviewedWhole) {
-    const auto input = test::pinkNoise(kRate, 8.0, 0.3, 2, 5);
-    const auto excerpts = selectExcerpts(input.block(), kRate);
+    const auto input = test::pinkNoise(kPreviewRate, 8.0, 0.3, 2, 5);
+    const auto excerpts = selectExcerpts(input.block(), kPreviewRate);
     ASSERT_EQ(excerpts.size(), 1u);
     EXPECT_EQ(excerpts[0].startFrame, 0u);
     EXPECT_EQ(excerpts[0].frames, input.numFrames());
@@ -48,17 +48,17 @@ TEST(CodecPreview, ShortFilesArePreviewedWhole) {
 
 TEST(CodecPreview, LongFilesInExcerptsThatHoldTheLoudestPartAndTheHighestPeaks) {
     // 60 s of quiet noise, a loud section at 20-25 s and a single high peak at 47 s.
-    auto input = test::pinkNoise(kRate, 60.0, 0.05, 2, 9);
+    auto input = test::pinkNoise(kPreviewRate, 60.0, 0.05, 2, 9);
     for (int c = 0; c < 2; ++c) {
         auto x = input.channel(c);
-        for (std::size_t i = std::size_t(20 * kRate); i < std::size_t(25 * kRate); ++i) x[i] *= 8.0f;
-        x[std::size_t(47 * kRate)] = 0.95f;
+        for (std::size_t i = std::size_t(20 * kPreviewRate); i < std::size_t(25 * kPreviewRate); ++i) x[i] *= 8.0f;
+        x[std::size_t(47 * kPreviewRate)] = 0.95f;
     }
     CodecPreviewOptions options;
-    const auto excerpts = selectExcerpts(input.block(), kRate, options);
+    const auto excerpts = selectExcerpts(input.block(), kPreviewRate, options);
     ASSERT_EQ(excerpts.size(), 4u);
     const auto covers = [&](double seconds) {
-        const auto frame = std::size_t(seconds * kRate);
+        const auto frame = std::size_t(seconds * kPreviewRate);
         for (const auto& e : excerpts)
             if (frame >= e.startFrame && frame < e.startFrame + e.frames) return true;
         return false;
@@ -70,8 +70,8 @@ TEST(CodecPreview, LongFilesInExcerptsThatHoldTheLoudestPartAndTheHighestPeaks) 
 }
 
 TEST(CodecPreview, CodingErrorAndDelayAreSane) {
-    const auto input = test::pinkNoise(kRate, 6.0, 0.25, 2, 5);
-    auto preview = previewCodecs(input.block(), kRate);
+    const auto input = test::pinkNoise(kPreviewRate, 6.0, 0.25, 2, 5);
+    auto preview = previewCodecs(input.block(), kPreviewRate);
     ASSERT_TRUE(preview.ok()) << preview.error().message;
     ASSERT_EQ(preview->results.size(), defaultCodecSettings().size());
     for (const auto& r : preview->results) {
@@ -92,14 +92,14 @@ TEST(CodecPreview, CodingErrorAndDelayAreSane) {
 // clean. (The demo mix at the same settings rises less: its peaks are kick drums, little changed by
 // the codec; see the printed figures.)
 TEST(CodecPreview, FindsTheOversAnMp3EncodeCreatesFromAHotMaster) {
-    AudioBuffer hot = test::pinkNoise(kRate, 15.0, 0.5, 2, 3);
-    test::makeMaster(hot, kRate, -7.0, -0.1);
-    ASSERT_LE(test::truePeakDbtp(hot.block(), kRate), -0.1);
-    ASSERT_GT(test::truePeakDbtp(hot.block(), kRate), -0.4);
+    AudioBuffer hot = test::pinkNoise(kPreviewRate, 15.0, 0.5, 2, 3);
+    test::makeMaster(hot, kPreviewRate, -7.0, -0.1);
+    ASSERT_LE(test::truePeakDbtp(hot.block(), kPreviewRate), -0.1);
+    ASSERT_GT(test::truePeakDbtp(hot.block(), kPreviewRate), -0.4);
     CodecPreviewOptions options;
     options.settings = {defaultCodecSettings()[0], defaultCodecSettings()[1]};  // MP3 128 and 320 kbps
 
-    auto preview = previewCodecs(hot.block(), kRate, options);
+    auto preview = previewCodecs(hot.block(), kPreviewRate, options);
     ASSERT_TRUE(preview.ok());
     const auto& mp3 = preview->results[0];
     ASSERT_TRUE(mp3.available) << mp3.error;
@@ -107,9 +107,9 @@ TEST(CodecPreview, FindsTheOversAnMp3EncodeCreatesFromAHotMaster) {
     EXPECT_GT(mp3.clippedSamples + mp3.interSampleOvers, 0);
 
     AudioBuffer safe = test::copyOf(hot.block());
-    test::applyGainDb(safe, -1.5 - test::truePeakDbtp(hot.block(), kRate));
-    ASSERT_NEAR(test::truePeakDbtp(safe.block(), kRate), -1.5, 0.01);
-    auto safePreview = previewCodecs(safe.block(), kRate, options);
+    test::applyGainDb(safe, -1.5 - test::truePeakDbtp(hot.block(), kPreviewRate));
+    ASSERT_NEAR(test::truePeakDbtp(safe.block(), kPreviewRate), -1.5, 0.01);
+    auto safePreview = previewCodecs(safe.block(), kPreviewRate, options);
     ASSERT_TRUE(safePreview.ok());
     for (const auto& r : safePreview->results) {
         EXPECT_EQ(r.clippedSamples, 0) << r.id;

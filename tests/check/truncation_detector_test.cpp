@@ -12,11 +12,11 @@
 namespace lathe::check {
 namespace {
 
-constexpr double kRate = 44100.0;
+constexpr double kTruncationRate = 44100.0;
 
 // A 200 Hz tone decaying from -40 dBFS to -110 dBFS over 8 s (the tail of a fade or a piano
 // note): the passage where truncation distortion is audible. Plus 1 s of loud noise before it.
-AudioBuffer fadeOut(double rate = kRate) {
+AudioBuffer fadeOut(double rate = kTruncationRate) {
     const auto loud = test::whiteNoise(rate, 1.0, 0.5, 2, 7);
     const auto frames = std::size_t(8.0 * rate);
     AudioBuffer tail(2, frames);
@@ -35,7 +35,7 @@ AudioBuffer reduced(const AudioBuffer& in, dsp::DitherMode mode, int bits = 16) 
     params.bits = bits;
     params.mode = mode;
     dsp::Dither dither(params);
-    EXPECT_TRUE(dither.prepare({kRate, 2, out.numFrames()}).ok());
+    EXPECT_TRUE(dither.prepare({kTruncationRate, 2, out.numFrames()}).ok());
     dither.process(out.block());
     return out;
 }
@@ -91,14 +91,14 @@ TEST(TruncationDetector, TwentyFourBitContentIsNotReduced) {
 }
 
 TEST(TruncationDetector, LoudMaterialWithoutQuietPassagesIsUndetermined) {
-    const auto result = detectTruncation(reduced(test::whiteNoise(kRate, 3.0, 0.5), dsp::DitherMode::Round).block());
+    const auto result = detectTruncation(reduced(test::whiteNoise(kTruncationRate, 3.0, 0.5), dsp::DitherMode::Round).block());
     EXPECT_EQ(result.state, DitherState::undetermined);
 }
 
 TEST(TruncationDetector, DigitalSilenceAfterDitherIsNotAStaircase) {
     // Dithered fade followed by 5 s of exact zeros (a ditherer that mutes on silence).
     auto dithered = reduced(fadeOut(), dsp::DitherMode::Tpdf);
-    const auto withSilence = test::concat(dithered, AudioBuffer(2, std::size_t(5 * kRate)));
+    const auto withSilence = test::concat(dithered, AudioBuffer(2, std::size_t(5 * kTruncationRate)));
     EXPECT_EQ(detectTruncation(withSilence.block()).state, DitherState::dithered);
 }
 

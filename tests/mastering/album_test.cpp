@@ -86,7 +86,10 @@ AlbumRequest albumRequest(const std::vector<fs::path>& inputs, const fs::path& o
     return request;
 }
 
-// The five-track album, mastered once in each loudness mode for the tests below.
+}  // namespace
+
+// The five-track album, mastered once in each loudness mode for the tests below. (Outside the
+// anonymous namespace: in a unity batch GCC warns about test classes derived from a type in one.)
 class AlbumOfFive : public ::testing::Test {
 protected:
     struct Run {
@@ -144,8 +147,6 @@ protected:
     static inline std::vector<analysis::Analysis> mixes_;
     static inline std::map<AlbumLoudness, Run> runs_;
 };
-
-}  // namespace
 
 TEST_F(AlbumOfFive, TheMixesAreSpreadOverEightLu) {
     const auto [lo, hi] = std::minmax_element(mixLufs_.begin(), mixLufs_.end());

@@ -11,7 +11,7 @@ using namespace lathe::mastering;
 
 namespace {
 
-constexpr auto& kCentres = analysis::kThirdOctaveCentresHz;
+constexpr auto& kBandCentres = analysis::kThirdOctaveCentresHz;
 
 // A profile with mid bands `midDb(f)` and side bands `sideDb(f)` (loudness-normalised dB).
 template <class Mid, class Side>
@@ -21,7 +21,7 @@ ReferenceProfile profile(Mid midDb, Side sideDb, double lufs = -10.0, double plr
     p.integratedLufs = lufs;
     p.plrDb = plr;
     p.truePeakDbtp = lufs + plr;
-    for (double f : kCentres) {
+    for (double f : kBandCentres) {
         p.midBandsDb.push_back(midDb(f));
         p.sideBandsDb.push_back(sideDb(f));
     }
@@ -41,8 +41,8 @@ analysis::Analysis mixAnalysis(double integrated = -20.0, double truePeak = -4.0
     mix.truePeakDbtp = truePeak;
     mix.plrDb = truePeak - integrated;
     mix.sideToMidDb = -10.0;
-    mix.thirdOctaveMidDb.assign(kCentres.size(), -20.0);
-    mix.thirdOctaveSideDb.assign(kCentres.size(), -30.0);
+    mix.thirdOctaveMidDb.assign(kBandCentres.size(), -20.0);
+    mix.thirdOctaveSideDb.assign(kBandCentres.size(), -30.0);
     return mix;
 }
 
@@ -137,7 +137,7 @@ TEST(PlannerReference, WidthPerBandFollowsTheSideToMidDifference) {
 TEST(PlannerReference, MonoReferenceLeavesWidthAloneAndSaysSo) {
     const auto mix = profile(flat, sideTenBelow);
     auto reference = profile(flat, sideTenBelow);
-    reference.sideBandsDb.assign(kCentres.size(), std::nullopt);
+    reference.sideBandsDb.assign(kBandCentres.size(), std::nullopt);
     reference.sideToMidDb.reset();
     const auto plan = planMaster(mixAnalysis(), withReference(reference, mix));
     EXPECT_FALSE(plan.stereo.enabled);

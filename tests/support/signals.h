@@ -1,6 +1,7 @@
 #pragma once
 // Test signal generators. Everything is deterministic.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -30,5 +31,14 @@ AudioBuffer copyOf(ConstAudioBlock block);
 // Largest absolute sample difference between two buffers of the same shape.
 double maxAbsDifference(ConstAudioBlock a, ConstAudioBlock b);
 double toDb(double linear);
+
+// Feeds `audio` to a block-wise meter (anything with process(ConstAudioBlock)) in blocks of
+// blockFrames frames (the last one shorter).
+template <class Meter>
+void feedInBlocks(Meter& meter, const AudioBuffer& audio, std::size_t blockFrames) {
+    const ConstAudioBlock all(audio.block());
+    for (std::size_t offset = 0; offset < audio.numFrames(); offset += blockFrames)
+        meter.process(all.slice(offset, std::min(blockFrames, audio.numFrames() - offset)));
+}
 
 }  // namespace lathe::test
