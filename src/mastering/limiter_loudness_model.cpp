@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "analysis/k_weighting.h"
 #include "analysis/k_weighting_filter.h"
@@ -263,6 +264,12 @@ double LimiterLoudnessModel::gatedLufs(const std::vector<double>& hopEnergy, dou
 }
 
 double LimiterLoudnessModel::inputLufs() const { return gatedLufs(unityHopEnergy_, 1.0); }
+
+double LimiterLoudnessModel::peakReadingDbtp() const {
+    float largest = 0.0f;
+    for (const float reading : readings_) largest = std::max(largest, reading);
+    return largest > 0.0f ? 20.0 * std::log10(double(largest)) : -std::numeric_limits<double>::infinity();
+}
 
 double LimiterLoudnessModel::solveGainDb(double wantLufs, double startGainDb) {
     constexpr double kToleranceLu = 0.002;

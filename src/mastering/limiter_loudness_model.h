@@ -39,6 +39,9 @@ public:
     [[nodiscard]] double predictLufs(double inputGainDb);
     // Integrated loudness of the input itself (no gain, no limiter); -70 when nothing passes the gates.
     [[nodiscard]] double inputLufs() const;
+    // The input's largest reading by the limiter's main-stage detectors (its true peak as the limiter
+    // sees it, 4x oversampled), dBTP; -infinity for silence.
+    [[nodiscard]] double peakReadingDbtp() const;
     // Input gain (dB) whose predicted loudness is wantLufs within 0.002 LU (secant from startGainDb,
     // at most 12 dB a step; the best one found after 10 predictions otherwise).
     [[nodiscard]] double solveGainDb(double wantLufs, double startGainDb);

@@ -223,22 +223,24 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         return fail("render: " + refined.error().message);
     for (const auto& w : report.plan.warnings) report.warnings.push_back(w);
 
-    // Render the pre-limiter chain once.
+    // Render the pre-limiter chain (at the delivered rate: resampled before the limiter, so true
+    // peaks are controlled at that rate). The dynamics are planned again below, on what the limiter
+    // really gets; when that adds glue compression, the chain is rendered once more.
     phase = Clock::now();
-    auto chain = buildPreLimiterChain(report.plan, audio.numChannels());
-    auto rendered = renderOffline(*chain, audio.block(), inputRate);
-    if (!rendered) return fail("render: " + rendered.error().message);
-    AudioBuffer preLimiter = std::move(*rendered);
-    audio = AudioBuffer();  // release the input
     const double outputRate = request.sampleRateHz.value_or(request.plan.target.sampleRateHz.value_or(inputRate));
-    if (outputRate != inputRate) {
-        // Before the limiter, so true peaks are controlled at the delivered rate.
-        auto converted = resample(preLimiter.block(), inputRate, outputRate);
-        if (!converted) return converted.error();
-        preLimiter = std::move(*converted);
+    auto renderPreLimiter = [&]() -> Result<AudioBuffer> {
+        auto chain = buildPreLimiterChain(report.plan, audio.numChannels());
+        auto rendered = renderOffline(*chain, audio.block(), inputRate);
+        if (!rendered) return fail("render: " + rendered.error().message);
+        if (outputRate == inputRate) return rendered;
+        return resample(rendered->block(), inputRate, outputRate);
+    };
+    auto rendered = renderPreLimiter();
+    if (!rendered) return rendered.error();
+    AudioBuffer preLimiter = std::move(*rendered);
+    if (outputRate != inputRate)
         report.plan.decisions.push_back({"resample", formatText("%.0f Hz -> %.0f Hz (libsoxr, very high quality)", inputRate, outputRate),
                                          request.sampleRateHz ? "--sample-rate" : "the target's delivery format"});
-    }
     report.outputSampleRate = outputRate;
     report.timing.renderSeconds = secondsSince(phase);
 
@@ -266,16 +268,37 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     // The model covers the limiter alone: a clipper before it (nonlinear, its ceiling set from the
     // gained signal's true peak) takes a share of the peaks that varies with the gain; then a secant
     // on the measured loudness finds the gain instead.
-    const bool modelled = !limiterPlan.clipper.enabled;
+    bool modelled = false;
     LimiterLoudnessModel model;
     Measured preMeasured{};
-    if (modelled) {
+    auto measurePreLimiter = [&]() -> Status {
+        modelled = !report.plan.clipper.enabled;
+        if (!modelled) {
+            preMeasured = measure(preLimiter.block(), outputRate);
+            return success();
+        }
         if (auto status = model.prepare(preLimiter.block(), outputRate, limiterParams(limiterPlan.limiter)); !status)
             return fail("limiter: " + status.error().message);
-        preMeasured.integratedLufs = model.inputLufs();
-    } else {
-        preMeasured = measure(preLimiter.block(), outputRate);
+        preMeasured = {model.inputLufs(), model.peakReadingDbtp()};
+        return success();
+    };
+    if (auto status = measurePreLimiter(); !status) return status.error();
+    // The dynamics again, on the pre-limiter signal's own loudness and true peak (from the pass just
+    // made): a glue compressor added means another render; a clipper, the measured (unmodelled) path.
+    if (canReplanDynamics(report.plan, planRequest)) {
+        const bool hadClipper = report.plan.clipper.enabled;
+        if (replanDynamics(report.plan, planRequest, preMeasured.integratedLufs, preMeasured.truePeakDbtp)) {
+            auto again = renderPreLimiter();
+            if (!again) return again.error();
+            preLimiter = std::move(*again);
+            if (auto status = measurePreLimiter(); !status) return status.error();
+        } else if (report.plan.clipper.enabled != hadClipper) {
+            if (auto status = measurePreLimiter(); !status) return status.error();
+        }
+        limiterPlan.clipper = report.plan.clipper;
+        limiterPlan.glue = report.plan.glue;
     }
+    audio = AudioBuffer();  // release the input
     AudioBuffer limited(preLimiter.numChannels(), preLimiter.numFrames());
     analysis::Analysis delivered;  // of the latest render
     double limiterReductionDb = 0.0;
@@ -332,18 +355,22 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     }
     report.limiterGainDb = report.iterations.back().gainDb;
     report.maxLimiterReductionDb = limiterReductionDb;
-    // The expectation the dynamics were planned on came from the input; the processing before the
-    // limiter (EQ, matching) can change the peak-to-loudness ratio a lot. Say so when it did.
+    // The expectation the dynamics were planned on (from the rendered pre-limiter signal, or from
+    // the input where the dynamics were not planned again) against the limiter's real work: say so
+    // when it worked much harder (the estimate counts the highest peak, the limiter also takes
+    // dense passages down).
+    const bool fromRender = report.plan.limiter.expectationFromRender;
+    const char* basis = fromRender ? "the rendered pre-limiter signal" : "the input";
     if (const double expected = report.plan.limiter.expectedPeakReductionDb; limiterReductionDb > expected + kReductionSurpriseDb) {
         report.plan.decisions.push_back(
             {"limiter", formatText("measured gain reduction %.1f dB", limiterReductionDb),
-             formatText("%.1f dB more than the %.1f dB expected from the input: the processing before the limiter lowered the "
-                        "loudness more than the peaks; glue compression and the clipper were decided on the expectation",
-                        limiterReductionDb - expected, expected)});
+             formatText("%.1f dB more than the %.1f dB expected from %s; glue compression and the clipper were decided on "
+                        "the expectation",
+                        limiterReductionDb - expected, expected, basis)});
         if (limiterReductionDb > kHeavyLimitingDb)
-            report.warnings.push_back(formatText("the limiter takes up to %.1f dB of gain reduction (%.1f dB expected from the "
-                                                 "input): listen to the loudest passages; a lower target eases it",
-                                                 limiterReductionDb, expected));
+            report.warnings.push_back(formatText("the limiter takes up to %.1f dB of gain reduction (%.1f dB expected from %s): "
+                                                 "listen to the loudest passages; a lower target eases it",
+                                                 limiterReductionDb, expected, basis));
     }
     report.timing.loudnessSeconds = secondsSince(phase);
     preLimiter = AudioBuffer();

@@ -263,6 +263,9 @@ void planStereo(const analysis::Analysis& mix, const PlanRequest& request, Maste
     }
 }
 
+void planGlueAndClipper(const PlanRequest& request, double levelLufs, double peakReductionDb, MasteringPlan& plan,
+                        const char* basis);
+
 void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
     auto& loudness = plan.loudness;
     const auto& intent = request.intent.adjustments;
@@ -325,31 +328,38 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
                               formatText("expected peak reduction %.1f dB (input PLR %.1f dB -> %.1f dB)", peakReductionDb,
                                      inputPlr, std::min(inputPlr, peakCeiling - loudness.plannedLufs))});
 
+    planGlueAndClipper(request, integrated, peakReductionDb, plan, "the limiter would need");
+}
+
+// Glue compression above 4 dB of expected peak reduction, the clipper above 6 dB; `levelLufs` is
+// the loudness of the signal the glue compressor will see.
+void planGlueAndClipper(const PlanRequest& request, double levelLufs, double peakReductionDb, MasteringPlan& plan,
+                        const char* basis) {
+    const auto& intent = request.intent.adjustments;
     auto& glue = plan.glue;
-    const bool dynamicsAllowed = request.amount > 0.0 && !intent.keepDynamic && !loudness.turnDownOnly;
+    const bool dynamicsAllowed = request.amount > 0.0 && !intent.keepDynamic && !plan.loudness.turnDownOnly;
     if (glue.enabled) {
-        // Already planned (reference matching's spread).
+        // Already planned (reference matching's spread, or before the render).
     } else if (dynamicsAllowed && peakReductionDb > 4.0) {
         glue.enabled = true;
         glue.ratio = 1.0 + 0.8 * request.amount;
-        glue.thresholdDb = integrated + 3.0;  // RMS detector: acts on the loud passages only
+        glue.thresholdDb = levelLufs + 3.0;  // RMS detector: acts on the loud passages only
         glue.attackMs = 30.0 + 20.0 * intent.punch;
         glue.releaseMs = 150.0 - 40.0 * intent.punch;
-        glue.reason = formatText("the limiter would need %.1f dB of peak reduction: gentle %.1f:1 glue compression shares "
-                             "the load",
-                             peakReductionDb, glue.ratio);
+        glue.reason = formatText("%s %.1f dB of peak reduction: gentle %.1f:1 glue compression shares the load", basis,
+                                 peakReductionDb, glue.ratio);
         plan.decisions.push_back({"compressor", formatText("%.1f:1 above %.1f dBFS RMS, attack %.0f ms, auto release",
                                                        glue.ratio, glue.thresholdDb, glue.attackMs),
                                   glue.reason});
-    } else if (intent.keepDynamic) {
+    } else if (intent.keepDynamic && !plan.limiter.expectationFromRender) {
         plan.decisions.push_back({"compressor", "off", "intent: keep it dynamic"});
     }
-    if (dynamicsAllowed && peakReductionDb > 6.0) {
+    if (dynamicsAllowed && peakReductionDb > 6.0 && !plan.clipper.enabled) {
         plan.clipper.enabled = true;
         plan.clipper.shaveDb = 1.5;
-        plan.clipper.reason = formatText("%.1f dB of peak reduction: a soft clipper shaves the fastest transients so the "
-                                     "limiter works less",
-                                     peakReductionDb);
+        plan.clipper.reason = formatText("%s %.1f dB of peak reduction: a soft clipper shaves the fastest transients so "
+                                         "the limiter works less",
+                                         basis, peakReductionDb);
         plan.decisions.push_back({"clipper", formatText("soft clip the top %.1f dB of peaks (4x oversampled)", plan.clipper.shaveDb),
                                   plan.clipper.reason});
     }
@@ -369,6 +379,33 @@ void planWarnings(const analysis::Analysis& mix, MasteringPlan& plan) {
 }
 
 }  // namespace
+
+bool canReplanDynamics(const MasteringPlan& plan, const PlanRequest& request) {
+    return !plan.reference && !plan.loudness.turnDownOnly && request.amount > 0.0 &&
+           !request.intent.adjustments.keepDynamic && !(plan.glue.enabled && plan.clipper.enabled);
+}
+
+bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double renderedLufs, double renderedTruePeakDbtp) {
+    if (!canReplanDynamics(plan, request)) return false;
+    PlanRequest bounded = request;
+    bounded.amount = std::clamp(request.amount, 0.0, 1.0);
+    const double ceiling = plan.limiter.ceilingDbtp;
+    const double peakCeiling = std::min(ceiling, plan.limiter.peakTargetDbtp.value_or(ceiling));
+    const double gainDb = plan.loudness.plannedLufs - renderedLufs;
+    const double peakReductionDb = std::max(0.0, renderedTruePeakDbtp + gainDb - peakCeiling);
+    const double fromInput = plan.limiter.expectedPeakReductionDb;
+    plan.limiter.expectedPeakReductionDb = peakReductionDb;
+    plan.limiter.expectationFromRender = true;
+    const bool hadGlue = plan.glue.enabled;
+    if (std::abs(peakReductionDb - fromInput) >= 0.5)
+        plan.decisions.push_back({"limiter", formatText("expected peak reduction %.1f dB", peakReductionDb),
+                                  formatText("measured on the rendered pre-limiter signal (%.1f LUFS, %.1f dBTP); the input's "
+                                             "figures gave %.1f dB: the processing before the limiter changed the "
+                                             "peak-to-loudness ratio by %+.1f dB",
+                                             renderedLufs, renderedTruePeakDbtp, fromInput, peakReductionDb - fromInput)});
+    planGlueAndClipper(bounded, renderedLufs, peakReductionDb, plan, "the rendered pre-limiter signal needs");
+    return plan.glue.enabled && !hadGlue;
+}
 
 MasteringPlan planMaster(const analysis::Analysis& mix, const PlanRequest& request) {
     MasteringPlan plan;

@@ -8,6 +8,7 @@
 #include "lathe/audio_file.h"
 #include "lathe/check/check.h"
 #include "lathe/check/truncation_detector.h"
+#include "lathe/mastering/plan.h"
 #include "lathe/mastering/report.h"
 #include "lathe/synth/demo_mix.h"
 #include "support/ebur128_oracle.h"
@@ -105,6 +106,9 @@ TEST(Master, ReportsTheAnalysisOfTheFileAsWrittenAndOneRenderLandsOnTarget) {
     const auto in = writeDemo(dir, 10.0);
     for (const char* name : {"after.flac", "after.wav"}) {
         auto request = requestFor(in, dir / name, "streaming");
+        // No clipper (the loudness model covers the limiter alone): at amount 0 the demo's dynamics
+        // are left to the limiter.
+        request.plan.amount = 0.0;
         if (std::string(name) == "after.flac") request.encoding = SampleEncoding::Pcm16;
         else request.sampleRateHz = 44100.0;
         auto report = masterFile(request);
@@ -149,7 +153,11 @@ TEST(Master, AmountZeroIsOnlyGainAndLimiter) {
 // input. When the processing before the limiter changes the peak-to-loudness ratio (the demo's
 // boomy bass is cut by ~7 dB), the limiter works harder than expected: the report says so, with the
 // measured figure, and warns past 6 dB. With amount 0 (gain and limiter only) the expectation holds.
-TEST(Master, ReportsALimiterThatWorksHarderThanPlanned) {
+// The demo mix's EQ (6.8 dB less bass) lowers its loudness more than its peaks: from the input the
+// limiter would take 3 dB, the rendered pre-limiter signal needs twice that. The dynamics are
+// planned on the render (glue compression and the clipper share the load, and the report says
+// why); the report says too when the limiter still works much harder than expected.
+TEST(Master, PlansTheDynamicsOnTheRenderedPreLimiterSignal) {
     test::TempDir dir;
     const auto in = writeDemo(dir, 12.0);
     for (double amount : {1.0, 0.0}) {
@@ -157,19 +165,36 @@ TEST(Master, ReportsALimiterThatWorksHarderThanPlanned) {
         request.plan.amount = amount;
         auto report = masterFile(request);
         ASSERT_TRUE(report.ok()) << report.error().message;
+        const double fromInput = planMaster(report->before, request.plan).limiter.expectedPeakReductionDb;
         const double expected = report->plan.limiter.expectedPeakReductionDb;
         const double measured = report->maxLimiterReductionDb;
-        std::printf("[ figures  ] amount %.0f: expected peak reduction %.2f dB, measured %.2f dB\n", amount, expected, measured);
-        const bool said = std::any_of(report->plan.decisions.begin(), report->plan.decisions.end(), [](const auto& d) {
-            return d.stage == "limiter" && d.setting.rfind("measured gain reduction", 0) == 0;
-        });
+        std::printf("[ figures  ] amount %.0f: expected peak reduction %.2f dB from the input, %.2f dB from the render; "
+                    "limiter %.2f dB\n", amount, fromInput, expected, measured);
+        EXPECT_EQ(report->plan.limiter.expectationFromRender, amount > 0.0);  // amount 0: nothing to add
+        auto decided = [&](const char* stage, const char* words) {
+            return std::any_of(report->plan.decisions.begin(), report->plan.decisions.end(), [&](const auto& d) {
+                return d.stage == stage && (d.setting + d.reason).find(words) != std::string::npos;
+            });
+        };
+        const bool said = decided("limiter", "measured gain reduction");
         const bool warned = std::any_of(report->warnings.begin(), report->warnings.end(),
                                         [](const std::string& w) { return w.find("gain reduction") != std::string::npos; });
         EXPECT_EQ(said, measured > expected + 2.0) << amount;
         EXPECT_EQ(warned, said && measured > 6.0) << amount;
         if (amount == 1.0) {
-            EXPECT_TRUE(said);
+            EXPECT_GT(expected, fromInput + 2.0);  // the EQ moved the peak-to-loudness ratio
+            EXPECT_TRUE(decided("limiter", "measured on the rendered pre-limiter signal"));
+            // Glue and clipper added on the render's figures, with that reason: the limiter is left
+            // less than the whole reduction (it took 8.4 dB when they were decided on the input).
+            EXPECT_TRUE(report->plan.glue.enabled && report->plan.clipper.enabled);
+            EXPECT_TRUE(decided("compressor", "rendered pre-limiter signal needs"));
+            EXPECT_TRUE(decided("clipper", "rendered pre-limiter signal needs"));
+            EXPECT_LT(measured, expected);
         } else {
+            // Amount 0 leaves tone and dynamics alone (the render is not measured): the limiter
+            // does it all, about as expected.
+            EXPECT_EQ(expected, fromInput);
+            EXPECT_FALSE(report->plan.glue.enabled || report->plan.clipper.enabled);
             EXPECT_NEAR(measured, expected, 2.0);
         }
     }

@@ -78,9 +78,11 @@ struct LimiterPlan {
     std::optional<double> peakTargetDbtp;
     double lookaheadMs = 5.0;
     double releaseMs = 80.0;
-    // The peak reduction the planner expects of the limiter, from the input's analysis (true peak +
-    // loudness gain - ceiling); glue compression and the clipper are decided on it.
+    // The peak reduction the planner expects of the limiter: true peak + loudness gain - ceiling,
+    // from the input's analysis, then (replanDynamics) from the rendered pre-limiter signal; glue
+    // compression and the clipper are decided on it.
     double expectedPeakReductionDb = 0.0;
+    bool expectationFromRender = false;  // expectedPeakReductionDb was measured on the render
 };
 
 struct LoudnessPlan {
@@ -160,5 +162,17 @@ struct MasteringPlan {
 inline constexpr double kMaxEqMoveDb = 4.0;
 
 MasteringPlan planMaster(const analysis::Analysis& mix, const PlanRequest& request);
+
+// The dynamics decisions again, on what the limiter will really be given: the pre-limiter chain's
+// rendered output (integrated loudness and true peak). EQ and stereo moves can change the peak-to-
+// loudness ratio by several dB, so the input's figures can under- or overstate the limiter's work.
+// Adds glue compression and the clipper where the render needs them and the plan from the input did
+// not (never removes one), records the new expectation and every change with its reason. Not for
+// reference matching (its dynamics follow the reference). Returns whether the pre-limiter chain
+// changed (glue added: render it again).
+bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double renderedLufs, double renderedTruePeakDbtp);
+// Whether replanDynamics could add anything (dynamics processing allowed, glue or clipper still
+// off, no reference matching, not a turn-down-only master): else the render need not be measured.
+bool canReplanDynamics(const MasteringPlan& plan, const PlanRequest& request);
 
 }  // namespace lathe::mastering
