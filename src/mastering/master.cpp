@@ -285,19 +285,19 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     if (auto status = measurePreLimiter(); !status) return status.error();
     // The dynamics again, on the pre-limiter signal's own loudness and true peak (from the pass just
     // made): a glue compressor added means another render; a clipper, the measured (unmodelled) path.
-    if (canReplanDynamics(report.plan, planRequest)) {
-        const bool hadClipper = report.plan.clipper.enabled;
-        if (replanDynamics(report.plan, planRequest, preMeasured.integratedLufs, preMeasured.truePeakDbtp)) {
-            auto again = renderPreLimiter();
-            if (!again) return again.error();
-            preLimiter = std::move(*again);
-            if (auto status = measurePreLimiter(); !status) return status.error();
-        } else if (report.plan.clipper.enabled != hadClipper) {
-            if (auto status = measurePreLimiter(); !status) return status.error();
-        }
-        limiterPlan.clipper = report.plan.clipper;
-        limiterPlan.glue = report.plan.glue;
+    const bool hadClipper = report.plan.clipper.enabled;
+    std::optional<double> predictedGainDb;
+    if (modelled) predictedGainDb = model.solveGainDb(targetLufs, targetLufs - preMeasured.integratedLufs);
+    if (replanDynamics(report.plan, planRequest, preMeasured.integratedLufs, preMeasured.truePeakDbtp, predictedGainDb)) {
+        auto again = renderPreLimiter();
+        if (!again) return again.error();
+        preLimiter = std::move(*again);
+        if (auto status = measurePreLimiter(); !status) return status.error();
+    } else if (report.plan.clipper.enabled != hadClipper) {
+        if (auto status = measurePreLimiter(); !status) return status.error();
     }
+    limiterPlan.clipper = report.plan.clipper;
+    limiterPlan.glue = report.plan.glue;
     audio = AudioBuffer();  // release the input
     AudioBuffer limited(preLimiter.numChannels(), preLimiter.numFrames());
     analysis::Analysis delivered;  // of the latest render
@@ -361,17 +361,21 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     // dense passages down).
     const bool fromRender = report.plan.limiter.expectationFromRender;
     const char* basis = fromRender ? "the rendered pre-limiter signal" : "the input";
-    if (const double expected = report.plan.limiter.expectedPeakReductionDb; limiterReductionDb > expected + kReductionSurpriseDb) {
+    const double expected = report.plan.limiter.expectedPeakReductionDb;
+    const bool dynamicsHeld = !(planRequest.amount > 0.0) || planRequest.intent.adjustments.keepDynamic;
+    if (limiterReductionDb > expected + kReductionSurpriseDb)
         report.plan.decisions.push_back(
             {"limiter", formatText("measured gain reduction %.1f dB", limiterReductionDb),
-             formatText("%.1f dB more than the %.1f dB expected from %s; glue compression and the clipper were decided on "
-                        "the expectation",
-                        limiterReductionDb - expected, expected, basis)});
-        if (limiterReductionDb > kHeavyLimitingDb)
-            report.warnings.push_back(formatText("the limiter takes up to %.1f dB of gain reduction (%.1f dB expected from %s): "
-                                                 "listen to the loudest passages; a lower target eases it",
-                                                 limiterReductionDb, expected, basis));
-    }
+             formatText("%.1f dB more than the %.1f dB expected from %s; %s", limiterReductionDb - expected, expected, basis,
+                        dynamicsHeld ? "glue compression and the clipper are not used (amount 0 or \"keep it dynamic\")"
+                                     : "glue compression and the clipper were decided on the expectation")});
+    if (limiterReductionDb > kHeavyLimitingDb)
+        report.warnings.push_back(formatText("the limiter takes up to %.1f dB of gain reduction (%.1f dB expected from %s): "
+                                             "listen to the loudest passages; %s",
+                                             limiterReductionDb, expected, basis,
+                                             dynamicsHeld ? "a lower target, or allowing glue compression and the clipper "
+                                                            "(amount above 0, no \"keep it dynamic\"), eases it"
+                                                          : "a lower target eases it"));
     report.timing.loudnessSeconds = secondsSince(phase);
     preLimiter = AudioBuffer();
     model = LimiterLoudnessModel();

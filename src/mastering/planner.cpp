@@ -385,24 +385,25 @@ bool canReplanDynamics(const MasteringPlan& plan, const PlanRequest& request) {
            !request.intent.adjustments.keepDynamic && !(plan.glue.enabled && plan.clipper.enabled);
 }
 
-bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double renderedLufs, double renderedTruePeakDbtp) {
-    if (!canReplanDynamics(plan, request)) return false;
+bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double renderedLufs, double renderedTruePeakDbtp,
+                    std::optional<double> limiterGainDb) {
     PlanRequest bounded = request;
     bounded.amount = std::clamp(request.amount, 0.0, 1.0);
     const double ceiling = plan.limiter.ceilingDbtp;
     const double peakCeiling = std::min(ceiling, plan.limiter.peakTargetDbtp.value_or(ceiling));
-    const double gainDb = plan.loudness.plannedLufs - renderedLufs;
+    const double gainDb = limiterGainDb.value_or(plan.loudness.plannedLufs - renderedLufs);
     const double peakReductionDb = std::max(0.0, renderedTruePeakDbtp + gainDb - peakCeiling);
     const double fromInput = plan.limiter.expectedPeakReductionDb;
     plan.limiter.expectedPeakReductionDb = peakReductionDb;
     plan.limiter.expectationFromRender = true;
-    const bool hadGlue = plan.glue.enabled;
     if (std::abs(peakReductionDb - fromInput) >= 0.5)
         plan.decisions.push_back({"limiter", formatText("expected peak reduction %.1f dB", peakReductionDb),
-                                  formatText("measured on the rendered pre-limiter signal (%.1f LUFS, %.1f dBTP); the input's "
-                                             "figures gave %.1f dB: the processing before the limiter changed the "
-                                             "peak-to-loudness ratio by %+.1f dB",
-                                             renderedLufs, renderedTruePeakDbtp, fromInput, peakReductionDb - fromInput)});
+                                  formatText("measured on the rendered pre-limiter signal (%.1f LUFS, %.1f dBTP, limiter gain "
+                                             "%+.1f dB%s); the input's figures gave %.1f dB",
+                                             renderedLufs, renderedTruePeakDbtp, gainDb,
+                                             limiterGainDb ? " by the loudness model" : "", fromInput)});
+    if (!canReplanDynamics(plan, request)) return false;
+    const bool hadGlue = plan.glue.enabled;
     planGlueAndClipper(bounded, renderedLufs, peakReductionDb, plan, "the rendered pre-limiter signal needs");
     return plan.glue.enabled && !hadGlue;
 }

@@ -166,13 +166,17 @@ MasteringPlan planMaster(const analysis::Analysis& mix, const PlanRequest& reque
 // The dynamics decisions again, on what the limiter will really be given: the pre-limiter chain's
 // rendered output (integrated loudness and true peak). EQ and stereo moves can change the peak-to-
 // loudness ratio by several dB, so the input's figures can under- or overstate the limiter's work.
-// Adds glue compression and the clipper where the render needs them and the plan from the input did
-// not (never removes one), records the new expectation and every change with its reason. Not for
-// reference matching (its dynamics follow the reference). Returns whether the pre-limiter chain
-// changed (glue added: render it again).
-bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double renderedLufs, double renderedTruePeakDbtp);
-// Whether replanDynamics could add anything (dynamics processing allowed, glue or clipper still
-// off, no reference matching, not a turn-down-only master): else the render need not be measured.
+// Always records the new expectation (with a decision when it moved by 0.5 dB or more); where
+// canReplanDynamics() allows, adds glue compression and the clipper that the render needs and the
+// plan from the input did not (never removes one), each with its reason. Returns whether the
+// pre-limiter chain changed (glue added: render it again).
+// limiterGainDb: the gain into the limiter that reaches the target, where the caller can predict it
+// (the loudness model: limiting lowers the loudness, so it is more than target - renderedLufs).
+bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double renderedLufs, double renderedTruePeakDbtp,
+                    std::optional<double> limiterGainDb = std::nullopt);
+// Whether replanDynamics may add processing: dynamics allowed (amount > 0, not "keep it dynamic",
+// not a turn-down-only master), no reference matching (its dynamics follow the reference), and
+// glue or clipper still off.
 bool canReplanDynamics(const MasteringPlan& plan, const PlanRequest& request);
 
 }  // namespace lathe::mastering
