@@ -293,8 +293,10 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         if (!again) return again.error();
         preLimiter = std::move(*again);
         if (auto status = measurePreLimiter(); !status) return status.error();
+        predictedGainDb.reset();  // for the signal before the glue
     } else if (report.plan.clipper.enabled != hadClipper) {
         if (auto status = measurePreLimiter(); !status) return status.error();
+        predictedGainDb.reset();
     }
     limiterPlan.clipper = report.plan.clipper;
     limiterPlan.glue = report.plan.glue;
@@ -315,7 +317,7 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     constexpr double kLoudnessToleranceLu = 0.03;
     constexpr int kMaxIterations = 8;
     double gain = targetLufs - preMeasured.integratedLufs;
-    if (modelled) gain = model.solveGainDb(targetLufs, gain);
+    if (modelled) gain = predictedGainDb ? *predictedGainDb : model.solveGainDb(targetLufs, gain);
     double bestGain = gain, bestError = 1e9;
     double previousGain = 0.0, previousLufs = 0.0;
     for (int iteration = 0; iteration < kMaxIterations; ++iteration) {
