@@ -154,7 +154,13 @@ TEST(AudioFileRead, AcceptsTheSupportedRangeOfRatesAndChannels) {
     for (int rate : {8000, 11025, 44100, 192000, 384000}) {
         for (int channels : {1, 2, 6, 8}) {
             std::vector<float> data(std::size_t(channels) * 100, 0.1f);
-            const auto path = dir / ("r" + std::to_string(rate) + "c" + std::to_string(channels) + ".wav");
+            // (Appended piece by piece: GCC 12 warns falsely, -Wstringop-overflow, on "r" + std::string.)
+            std::string name = "r";
+            name += std::to_string(rate);
+            name += 'c';
+            name += std::to_string(channels);
+            name += ".wav";
+            const auto path = dir / name;
             writeRaw(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, rate, channels, data);
             auto decoded = readAudioFile(path);
             ASSERT_TRUE(decoded.ok()) << decoded.error().message;
