@@ -3,20 +3,11 @@
 
 #include <cmath>
 
+#include "util/json_number.h"
+
 namespace lathe::analysis {
 
 namespace {
-
-nlohmann::ordered_json optionalNumber(const std::optional<double>& value) {
-    if (value && std::isfinite(*value)) return *value;
-    return nullptr;
-}
-
-nlohmann::ordered_json optionalNumbers(const std::vector<std::optional<double>>& values) {
-    auto out = nlohmann::ordered_json::array();
-    for (const auto& value : values) out.push_back(optionalNumber(value));
-    return out;
-}
 
 nlohmann::ordered_json series(const std::vector<float>& values) {
     auto out = nlohmann::ordered_json::array();

@@ -46,7 +46,7 @@ Status StereoImager::prepare(const ProcessSpec& spec) {
     }
     for (int k = 0; k < p.numBands; ++k) {
         const float w = p.widthPercent[static_cast<std::size_t>(k)];
-        if (!(w >= 0.0f && w <= 200.0f)) return fail("stereo imager: width must be in 0..200 %");
+        if (!(w >= 0.0f && w <= kMaxWidthPercent)) return fail("stereo imager: width must be in 0..200 %");
     }
     if (!(p.bassMonoHz == 0.0f || (p.bassMonoHz >= lowest && p.bassMonoHz <= highest)))
         return fail("stereo imager: bass mono frequency must be 0 (off) or in 20 Hz .. 0.4 x sample rate");

@@ -14,6 +14,7 @@
 #include "lathe/audio_file.h"
 #include "analysis/k_weighting.h"
 #include "lathe/mastering/master.h"  // downmixToStereo
+#include "mastering/level_math.h"
 
 namespace lathe::mastering {
 namespace {
@@ -26,8 +27,6 @@ constexpr std::size_t kChunkFrames = 65536;
 
 constexpr double kNormalisationHighHz = 16000.0;
 
-double powerOf(double db) { return std::pow(10.0, db / 10.0); }
-double dbOf(double power) { return 10.0 * std::log10(power); }
 
 // BS.1770 loudness (LUFS) of the bands 20 Hz - 16 kHz alone, from their levels: each band's mean
 // square (level is 10 log10(2 x mean square)) weighted by the K-weighting's power gain at its centre;

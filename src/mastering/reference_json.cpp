@@ -4,17 +4,13 @@
 
 #include "lathe/atomic_file.h"
 #include "lathe/mastering/reference.h"
+#include "util/json_number.h"
 
 namespace lathe::mastering {
 namespace {
 
 using Json = nlohmann::ordered_json;
 constexpr int kProfileVersion = 1;
-
-Json optionalNumber(const std::optional<double>& value) {
-    if (value && std::isfinite(*value)) return *value;
-    return nullptr;
-}
 
 Json bandArray(const std::vector<std::optional<double>>& bands) {
     Json out = Json::array();

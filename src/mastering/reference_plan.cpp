@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lathe/dsp/stereo_imager.h"
 #include "lathe/mastering/tonal_balance.h"
+#include "mastering/level_math.h"
 #include "util/text.h"
 
 namespace lathe::mastering {
@@ -14,14 +16,7 @@ constexpr double kEqLowestHz = 25.0;
 constexpr double kEqAnchorHz = 10.0;       // the curve returns to 0 dB here: no sub-sonic boost
 constexpr double kSmallestCurveDb = 0.1;   // a curve whose every point is smaller is no EQ at all
 constexpr double kSmallestWidthDb = 0.05;
-constexpr double kMaxWidthPercent = 200.0;  // the imager's range
 constexpr double kSmallestPlrMoveDb = 0.1;
-
-double powerOf(double db) { return std::pow(10.0, db / 10.0); }
-
-std::optional<double> band(const std::vector<std::optional<double>>& bands, std::size_t b) {
-    return b < bands.size() ? bands[b] : std::nullopt;
-}
 
 double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
@@ -173,10 +168,10 @@ void planMatchWidth(const analysis::Analysis& mix, const PlanRequest& request, M
         }
         double width = 100.0 * std::pow(10.0, widthDb / 20.0) * intentFactor;
         if (std::abs(20.0 * std::log10(std::max(width, 1e-9) / 100.0)) < kSmallestWidthDb) width = 100.0;
-        if (width > kMaxWidthPercent) {
+        if (width > double(dsp::StereoImager::kMaxWidthPercent)) {
             match.limits.push_back(formatText("width: %s would need %.0f %%, more than the imager's %.0f %%", range.c_str(), width,
-                                              kMaxWidthPercent));
-            width = kMaxWidthPercent;
+                                              double(dsp::StereoImager::kMaxWidthPercent)));
+            width = double(dsp::StereoImager::kMaxWidthPercent);
         }
         widths.push_back(width);
         setting += formatText("%s %.0f %% %s", k == 0 ? "" : ",", width, range.c_str());

@@ -6,8 +6,10 @@
 
 #include "lathe/analysis/loudness_meter.h"
 #include "lathe/analysis/true_peak_meter.h"
+#include "lathe/dsp/stereo_imager.h"
 #include "lathe/mastering/master.h"  // loudestSection
 #include "lathe/mastering/tonal_balance.h"
+#include "mastering/level_math.h"
 #include "reference_plan.h"
 #include "mastering/level_measure.h"
 #include "stage_factory.h"
@@ -17,7 +19,6 @@ namespace lathe::mastering {
 namespace {
 
 constexpr double kMeterToleranceDb = 0.2;  // as the render: peaks 0.2 dB under the ceiling
-constexpr double kMaxWidthPercent = 200.0;
 constexpr double kSmallestSpreadMoveLu = 0.5;
 // The side's response to a width change is not proportional after the clipper and limiter (their
 // distortion adds side energy of its own; measured on the demo mix under ~10 dB of limiting, the
@@ -28,12 +29,6 @@ constexpr double kSmallestSpreadMoveLu = 0.5;
 constexpr double kWidthStep = 0.5;
 constexpr double kMinWidthSlope = 0.25;
 constexpr double kMaxWidthSlope = 4.0;
-
-double powerOf(double db) { return std::pow(10.0, db / 10.0); }
-
-std::optional<double> band(const std::vector<std::optional<double>>& bands, std::size_t b) {
-    return b < bands.size() ? bands[b] : std::nullopt;
-}
 
 std::size_t bandOf(double frequencyHz) {
     for (std::size_t b = 0; b < kBands; ++b)
@@ -129,7 +124,7 @@ std::optional<double> refineWidths(MasteringPlan& plan, const ReferenceProfile& 
             stepDb = correctionDb / std::clamp(slope, kMinWidthSlope, kMaxWidthSlope);
         }
         last[k] = ReferenceMatchPlan::WidthTrial{widthDb, achievedDb};
-        width = std::min(kMaxWidthPercent, width * std::pow(10.0, stepDb / 20.0));
+        width = std::min(double(dsp::StereoImager::kMaxWidthPercent), width * std::pow(10.0, stepDb / 20.0));
         largest = std::max(largest, std::abs(correctionDb));
         any = true;
     }

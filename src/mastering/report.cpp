@@ -2,13 +2,12 @@
 
 #include "lathe/analysis/analysis_json.h"
 #include "lathe/atomic_file.h"
+#include "util/json_number.h"
 
 namespace lathe::mastering {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-Json optionalNumber(const std::optional<double>& value) { return value ? Json(*value) : Json(nullptr); }
 
 Json numbers(const std::vector<double>& values) {
     Json out = Json::array();

@@ -51,6 +51,7 @@ class FftConvolver;
 class StereoImager final : public Stage {
 public:
     static constexpr int kMaxBands = 5;
+    static constexpr float kMaxWidthPercent = 200.0f;  // widths are 0 .. this
 
     struct Params {
         int numBands = 1;                                      // 1..5
