@@ -10,7 +10,7 @@
 // limiter's wide detection filter (0.48 fs, 60 dB). The limiter runs one of these and one of the
 // meter's shorter filter on every frame (main stage), the same again where the main gain moved
 // (safety stage), the parabola where a reading could pass the ceiling, and the envelopes.
-// bench/limiter_speedup.sh compares against an earlier commit's limiter, built from its sources.
+// bench/speedup.sh compares against an earlier commit's limiter, built from its sources.
 #include <benchmark/benchmark.h>
 
 #include "lathe/audio_buffer.h"

@@ -4,7 +4,6 @@
 #include <cassert>
 #include <cfloat>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -146,16 +145,8 @@ constexpr float kNothing = -std::numeric_limits<float>::infinity();
 // one per value. The shuffles repeat lanes instead of shifting in -inf: a maximum taken twice is the
 // same maximum. The maximum of finite values (and infinities) does not depend on the order it is
 // taken in, so the results are those of the one-at-a-time scan; with NaN inputs which value survives
-// may differ, and either way the NaN leaves the window with its segment.
-using Float4 = float __attribute__((vector_size(16)));
-
-[[gnu::always_inline]] inline Float4 load4(const float* p) noexcept {
-    Float4 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-[[gnu::always_inline]] inline void store4(float* p, Float4 v) noexcept { std::memcpy(p, &v, sizeof v); }
-[[gnu::always_inline]] inline Float4 larger4(Float4 a, Float4 b) noexcept { return b > a ? b : a; }
+// may differ, and either way the NaN leaves the window with its segment. (Float4, load4, store4,
+// larger4: dsp/vector_types.h.)
 // Inclusive prefix maxima of the lanes (lane k: max of lanes 0..k).
 [[gnu::always_inline]] inline Float4 prefixMax4(Float4 v) noexcept {
     v = larger4(v, __builtin_shufflevector(v, v, 0, 0, 1, 2));

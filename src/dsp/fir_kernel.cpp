@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "dsp/vector_types.h"
+
 namespace lathe::dsp::detail {
 
 namespace {
@@ -9,14 +11,6 @@ namespace {
 // GCC/Clang vector extensions: portable element-wise arithmetic, no intrinsics. The accumulators are
 // eight named variables, never an array: GCC keeps them in registers then (an array was spilled to
 // the stack, or split into integer registers, in some callers, halving the speed).
-using Float4 = float __attribute__((vector_size(16)));
-
-inline Float4 load4(const float* p) noexcept {
-    Float4 v;
-    std::memcpy(&v, p, sizeof v);  // unaligned load
-    return v;
-}
-inline void store4(float* p, Float4 v) noexcept { std::memcpy(p, &v, sizeof v); }
 
 constexpr std::size_t kSseTile = 32;
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dsp/fir_kernel.h"
+#include "dsp/vector_types.h"
 #include "lathe/dsp/halfband_cascade.h"
 
 namespace lathe::dsp {
@@ -33,16 +34,8 @@ inline float refined(float a0, float a1, float a2) noexcept {
 inline float maxIgnoringNan(float accumulator, float value) noexcept { return value > accumulator ? value : accumulator; }
 
 // The same on four frames at once (GCC/Clang vector extensions, lowered to the baseline ISA):
-// lane by lane the operations of refined() and maxIgnoringNan(), so the results are identical.
-using Float4 = float __attribute__((vector_size(16)));
-using Int4 = std::int32_t __attribute__((vector_size(16)));
-
-inline Float4 load4(const float* p) noexcept {
-    Float4 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void store4(float* p, Float4 v) noexcept { std::memcpy(p, &v, sizeof v); }
+// lane by lane the operations of refined() and maxIgnoringNan() (larger4, dsp/vector_types.h), so
+// the results are identical.
 inline Float4 abs4(Float4 v) noexcept { return reinterpret_cast<Float4>(reinterpret_cast<Int4>(v) & 0x7fffffff); }
 inline Float4 refined4(Float4 a0, Float4 a1, Float4 a2) noexcept {
     const Float4 curvature = 2.0f * a1 - a0 - a2;
@@ -50,14 +43,13 @@ inline Float4 refined4(Float4 a0, Float4 a1, Float4 a2) noexcept {
     const Float4 vertex = a1 + slope * slope / (8.0f * curvature);
     return ((a1 >= a0) & (a1 >= a2) & (curvature > 0.0f)) ? vertex : a1;
 }
-inline Float4 max4IgnoringNan(Float4 accumulator, Float4 value) noexcept { return value > accumulator ? value : accumulator; }
 
 // peaks[t] = max(peaks[t], refined |y| at the position whose row is `centre`), t in [t0, t1).
 void refinePass(const float* left, const float* centre, const float* right, std::size_t t0, std::size_t t1, float* peaks) noexcept {
     std::size_t t = t0;
     for (; t + 4 <= t1; t += 4) {
         const Float4 value = refined4(abs4(load4(left + t)), abs4(load4(centre + t)), abs4(load4(right + t)));
-        store4(peaks + t, max4IgnoringNan(load4(peaks + t), value));
+        store4(peaks + t, larger4(load4(peaks + t), value));
     }
     for (; t < t1; ++t) peaks[t] = maxIgnoringNan(peaks[t], refined(std::fabs(left[t]), std::fabs(centre[t]), std::fabs(right[t])));
 }
@@ -244,8 +236,8 @@ void TruePeakDetector::processChunk(ConstAudioBlock block, float* peaks, float f
         for (; t + 4 <= b; t += 4) {
             Float4 m = {0.0f, 0.0f, 0.0f, 0.0f};
             for (int c = 0; c < numChannels_; ++c) {
-                m = max4IgnoringNan(m, abs4(load4(rows[c][l - 1] - 1 + t)));
-                for (int p = 0; p < l; ++p) m = max4IgnoringNan(m, abs4(load4(rows[c][p] + t)));
+                m = larger4(m, abs4(load4(rows[c][l - 1] - 1 + t)));
+                for (int p = 0; p < l; ++p) m = larger4(m, abs4(load4(rows[c][p] + t)));
             }
             store4(raw + t, m);
         }
@@ -263,7 +255,7 @@ void TruePeakDetector::processChunk(ConstAudioBlock block, float* peaks, float f
             // four lanes, then across them.
             Float4 lanes = {0.0f, 0.0f, 0.0f, 0.0f};
             std::size_t u = t0;
-            for (; u + 4 <= t1; u += 4) lanes = max4IgnoringNan(lanes, load4(raw + u));
+            for (; u + 4 <= t1; u += 4) lanes = larger4(lanes, load4(raw + u));
             float tileMax = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
             for (; u < t1; ++u) tileMax = maxIgnoringNan(tileMax, raw[u]);
             // !(<=): an infinite reading is refined too (it stays infinite).

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "dsp/vector_types.h"
+
 namespace lathe::dsp {
 
 namespace {
@@ -47,16 +49,14 @@ float requiredGain(float peak, float target) noexcept {
 
 // requiredGain() of peaks[0 .. n) into gains (may alias), four at a time with the same operations
 // (GCC/Clang vector extensions; the quotient is computed everywhere and kept above the target).
-using Float4 = float __attribute__((vector_size(16)));
 void requiredGains(const float* peaks, float target, float* gains, std::size_t n) noexcept {
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        Float4 peak;
-        std::memcpy(&peak, peaks + i, sizeof peak);
+        Float4 peak = load4(peaks + i);
         peak = peak <= 3.0e38f ? peak : Float4{3.0e38f, 3.0e38f, 3.0e38f, 3.0e38f};
         const Float4 quotient = target / peak;
         const Float4 gain = peak > target ? quotient : Float4{1.0f, 1.0f, 1.0f, 1.0f};
-        std::memcpy(gains + i, &gain, sizeof gain);
+        store4(gains + i, gain);
     }
     for (; i < n; ++i) gains[i] = requiredGain(peaks[i], target);
 }
@@ -95,6 +95,29 @@ void TruePeakLimiter::Delay::process(const float* in, float* out, std::size_t n)
 }
 
 OversamplerParams TruePeakLimiter::meterDetection() noexcept { return {4, kDetectorPassband, kDetectorAttenuationDb}; }
+
+Status TruePeakLimiter::MainStageDetection::prepare(const ProcessSpec& spec, const MainStageDesign& design) {
+    if (auto s = wide_.prepare(spec, design.detection, design.detectorLatencyFrames, design.detectionInterpolation); !s.ok())
+        return s;
+    if (auto s = conventional_.prepare(spec, design.conventionalDetection, design.detectorLatencyFrames,
+                                       TruePeakDetector::Interpolation::halfbandCascade);
+        !s.ok())
+        return s;
+    conventionalPeaks_.assign(spec.maxBlockFrames, 0.0f);
+    return success();
+}
+
+void TruePeakLimiter::MainStageDetection::reset() noexcept {
+    wide_.reset();
+    conventional_.reset();
+}
+
+void TruePeakLimiter::MainStageDetection::process(ConstAudioBlock block, std::span<float> peaks, float floor) noexcept {
+    const std::size_t n = block.numFrames();
+    wide_.process(block, peaks.first(n), floor);
+    conventional_.process(block, {conventionalPeaks_.data(), n}, floor);
+    for (std::size_t i = 0; i < n; ++i) peaks[i] = std::max(peaks[i], conventionalPeaks_[i]);
+}
 
 Result<TruePeakLimiter::MainStageDesign> TruePeakLimiter::mainStageDesign(const TruePeakLimiterParams& p, const ProcessSpec& spec) {
     if (!(spec.sampleRate >= 8000.0 && spec.sampleRate <= 768000.0))
@@ -157,15 +180,16 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     mainTarget_ = design->targetLinear;
     safetyTarget_ = static_cast<float>(ceiling_ * dbToGain(-kSafetyMarginDb));
 
-    for (auto* d : {&mainDetector_, &safetyDetector_})
-        if (auto s = d->prepare(spec, design->detection, design->detectorLatencyFrames, design->detectionInterpolation); !s.ok())
-            return s;
-    constexpr auto cascade = TruePeakDetector::Interpolation::halfbandCascade;
-    if (auto s = conventionalDetector_.prepare(spec, design->conventionalDetection, design->detectorLatencyFrames, cascade); !s.ok())
+    const ProcessSpec chunkSpec{spec.sampleRate, spec.numChannels, chunkFrames_};
+    if (auto s = mainDetection_.prepare(chunkSpec, design.value()); !s.ok()) return s;
+    if (auto s = safetyDetector_.prepare(spec, design->detection, design->detectorLatencyFrames, design->detectionInterpolation); !s.ok())
         return s;
     meterTwin_ = design->meterTwin;
     if (meterTwin_)
-        if (auto s = safetyMeterDetector_.prepare(spec, meterDetection(), design->detectorLatencyFrames, cascade); !s.ok()) return s;
+        if (auto s = safetyMeterDetector_.prepare(spec, meterDetection(), design->detectorLatencyFrames,
+                                                  TruePeakDetector::Interpolation::halfbandCascade);
+            !s.ok())
+            return s;
     if (auto s = mainEnvelope_.prepare(design->envelope); !s.ok()) return s;
 
     LimiterGainEnvelopeParams safety;
@@ -177,7 +201,7 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
     safety.transientReleaseMs = kSafetyReleaseMs;
     if (auto s = safetyEnvelope_.prepare(safety); !s.ok()) return s;
 
-    const auto mainDelay = static_cast<std::size_t>(mainDetector_.latencyFrames() + mainEnvelope_.latencyFrames());
+    const auto mainDelay = static_cast<std::size_t>(design->detectorLatencyFrames + mainEnvelope_.latencyFrames());
     const auto safetyDelay = static_cast<std::size_t>(safetyDetector_.latencyFrames() + safetyEnvelope_.latencyFrames());
     latency_ = static_cast<int>(mainDelay + safetyDelay);
     mainDelay_.assign(static_cast<std::size_t>(numChannels_), {});
@@ -190,7 +214,7 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
         std::max(safetyDetector_.spanFrames(), meterTwin_ ? safetyMeterDetector_.spanFrames() : 0));
 
     scratch_.resize(numChannels_, chunkFrames_);
-    for (auto* v : {&peaks_, &secondPeaks_, &delayedPeaks_}) v->assign(chunkFrames_, 0.0f);
+    for (auto* v : {&peaks_, &meterPeaks_, &delayedPeaks_}) v->assign(chunkFrames_, 0.0f);
     for (auto* v : {&gains_, &delayedGains_, &safetyGains_}) v->assign(chunkFrames_, 1.0f);
     safetyNeeded_.assign(chunkFrames_, 0);
     inputGainRampFrames_ = framesFor(kInputGainRampMs, spec.sampleRate);
@@ -200,7 +224,8 @@ Status TruePeakLimiter::prepare(const ProcessSpec& spec) {
 }
 
 void TruePeakLimiter::reset() noexcept {
-    for (auto* d : {&mainDetector_, &conventionalDetector_, &safetyDetector_, &safetyMeterDetector_}) d->reset();
+    mainDetection_.reset();
+    for (auto* d : {&safetyDetector_, &safetyMeterDetector_}) d->reset();
     mainEnvelope_.reset();
     safetyEnvelope_.reset();
     for (auto& d : mainDelay_) d.clear(0.0f);
@@ -241,7 +266,6 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
     const std::size_t n = block.numFrames();
     const AudioBlock work = scratch_.block().slice(0, n);
     float* peaks = peaks_.data();
-    float* secondPeaks = secondPeaks_.data();
     float* gains = gains_.data();
 
     // Input gain (per frame, shared by all channels).
@@ -269,9 +293,7 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
 
     // Main stage: detect (readings at or below the target need not be exact: they ask for no
     // gain change), compute the gain, apply it to the delayed audio.
-    mainDetector_.process(work, {peaks, n}, mainTarget_);
-    conventionalDetector_.process(work, {secondPeaks, n}, mainTarget_);
-    for (std::size_t i = 0; i < n; ++i) peaks[i] = std::max(peaks[i], secondPeaks[i]);
+    mainDetection_.process(work, {peaks, n}, mainTarget_);
     mainPeakDelay_.process(peaks, delayedPeaks_.data(), n);
     requiredGains(peaks, mainTarget_, gains, n);
     mainEnvelope_.process(gains, gains, n);
@@ -292,8 +314,9 @@ void TruePeakLimiter::processBlock(AudioBlock block, float* gainOut) noexcept {
     const float* delayedPeaks = delayedPeaks_.data();
     float* safetyGains = safetyGains_.data();
     if (meterTwin_) {
-        safetyMeterDetector_.process(work, {secondPeaks, n}, safetyTarget_, {needed, n});
-        for (std::size_t i = 0; i < n; ++i) peaks[i] = needed[i] ? std::max(peaks[i], secondPeaks[i]) : delayedPeaks[i];
+        float* meterPeaks = meterPeaks_.data();
+        safetyMeterDetector_.process(work, {meterPeaks, n}, safetyTarget_, {needed, n});
+        for (std::size_t i = 0; i < n; ++i) peaks[i] = needed[i] ? std::max(peaks[i], meterPeaks[i]) : delayedPeaks[i];
     } else {
         for (std::size_t i = 0; i < n; ++i) peaks[i] = needed[i] ? peaks[i] : delayedPeaks[i];
     }

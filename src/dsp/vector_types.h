@@ -6,7 +6,23 @@
 // branch, which is why even one-lane recursions use them: compilers turn a scalar double ?: in a loop
 // that does not vectorise into a jump, mispredicted whenever the signal goes up and down at random.
 
+#include <cstring>
+
 namespace lathe::dsp {
+
+typedef float Float4 __attribute__((vector_size(16)));
+typedef int Int4 __attribute__((vector_size(16)));  // what Float4 comparisons give
+
+// Four floats from / to memory of any alignment.
+[[gnu::always_inline]] inline Float4 load4(const float* p) noexcept {
+    Float4 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+[[gnu::always_inline]] inline void store4(float* p, Float4 v) noexcept { std::memcpy(p, &v, sizeof v); }
+// b > a ? b : a per lane: the larger of the two, a NaN `b` ignored, a NaN `a` kept (the same as
+// the scalar expression on each lane).
+[[gnu::always_inline]] inline Float4 larger4(Float4 a, Float4 b) noexcept { return b > a ? b : a; }
 
 typedef double Double2 __attribute__((vector_size(16)));
 typedef long long Mask2 __attribute__((vector_size(16)));  // what Double2 comparisons give

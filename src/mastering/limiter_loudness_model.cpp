@@ -69,13 +69,8 @@ Status LimiterLoudnessModel::prepare(ConstAudioBlock input, double sampleRate, c
     params_ = params;
     design_ = *design;
     if (auto status = envelope_.prepare(design_.envelope); !status.ok()) return status;
-    dsp::TruePeakDetector wide, conventional;  // the main stage's two detectors
-    if (auto status = wide.prepare(spec, design_.detection, design_.detectorLatencyFrames, design_.detectionInterpolation); !status.ok())
-        return status;
-    if (auto status = conventional.prepare(spec, design_.conventionalDetection, design_.detectorLatencyFrames,
-                                           dsp::TruePeakDetector::Interpolation::halfbandCascade);
-        !status.ok())
-        return status;
+    dsp::TruePeakLimiter::MainStageDetection detection;
+    if (auto status = detection.prepare(spec, design_); !status.ok()) return status;
     input_ = input;
     sampleRate_ = sampleRate;
     frames_ = input.numFrames();
@@ -88,12 +83,8 @@ Status LimiterLoudnessModel::prepare(ConstAudioBlock input, double sampleRate, c
     // followed by the detectors' latency of silence, so every input frame has one.
     readings_.assign(frames_ + detectorLatency, 0.0f);
     const AudioBuffer silence(channels, std::min(kChunkFrames, std::max<std::size_t>(detectorLatency, 1)));
-    std::vector<float> conventionalReadings(std::min(kChunkFrames, readings_.size()));
     auto detect = [&](ConstAudioBlock block, std::size_t offset) {
-        float* readings = readings_.data() + offset;
-        wide.process(block, {readings, block.numFrames()});
-        conventional.process(block, {conventionalReadings.data(), block.numFrames()});
-        for (std::size_t i = 0; i < block.numFrames(); ++i) readings[i] = std::max(readings[i], conventionalReadings[i]);
+        detection.process(block, {readings_.data() + offset, block.numFrames()});
     };
     for (std::size_t offset = 0; offset < frames_; offset += kChunkFrames)
         detect(input.slice(offset, std::min(kChunkFrames, frames_ - offset)), offset);

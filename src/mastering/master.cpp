@@ -22,13 +22,11 @@
 
 namespace lathe::mastering {
 namespace {
+
 // Limiter gain reduction beyond the planner's expectation that the report points out (dB), and the
 // reduction from which it warns.
 constexpr double kReductionSurpriseDb = 2.0;
 constexpr double kHeavyLimitingDb = 6.0;
-}  // namespace
-
-namespace {
 
 using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
@@ -271,8 +269,10 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     bool modelled = false;
     LimiterLoudnessModel model;
     Measured preMeasured{};
+    std::optional<double> predictedGainDb;  // the model's gain into the limiter for the target
     auto measurePreLimiter = [&]() -> Status {
         modelled = !report.plan.clipper.enabled;
+        predictedGainDb.reset();
         if (!modelled) {
             preMeasured = measure(preLimiter.block(), outputRate);
             return success();
@@ -280,26 +280,22 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
         if (auto status = model.prepare(preLimiter.block(), outputRate, limiterParams(limiterPlan.limiter)); !status)
             return fail("limiter: " + status.error().message);
         preMeasured = {model.inputLufs(), model.peakReadingDbtp()};
+        predictedGainDb = model.solveGainDb(targetLufs, targetLufs - preMeasured.integratedLufs);
         return success();
     };
     if (auto status = measurePreLimiter(); !status) return status.error();
     // The dynamics again, on the pre-limiter signal's own loudness and true peak (from the pass just
     // made): a glue compressor added means another render; a clipper, the measured (unmodelled) path.
     const bool hadClipper = report.plan.clipper.enabled;
-    std::optional<double> predictedGainDb;
-    if (modelled) predictedGainDb = model.solveGainDb(targetLufs, targetLufs - preMeasured.integratedLufs);
     if (replanDynamics(report.plan, planRequest, preMeasured.integratedLufs, preMeasured.truePeakDbtp, predictedGainDb)) {
         auto again = renderPreLimiter();
         if (!again) return again.error();
         preLimiter = std::move(*again);
         if (auto status = measurePreLimiter(); !status) return status.error();
-        predictedGainDb.reset();  // for the signal before the glue
     } else if (report.plan.clipper.enabled != hadClipper) {
         if (auto status = measurePreLimiter(); !status) return status.error();
-        predictedGainDb.reset();
     }
     limiterPlan.clipper = report.plan.clipper;
-    limiterPlan.glue = report.plan.glue;
     audio = AudioBuffer();  // release the input
     AudioBuffer limited(preLimiter.numChannels(), preLimiter.numFrames());
     analysis::Analysis delivered;  // of the latest render
@@ -316,8 +312,7 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     };
     constexpr double kLoudnessToleranceLu = 0.03;
     constexpr int kMaxIterations = 8;
-    double gain = targetLufs - preMeasured.integratedLufs;
-    if (modelled) gain = predictedGainDb ? *predictedGainDb : model.solveGainDb(targetLufs, gain);
+    double gain = predictedGainDb.value_or(targetLufs - preMeasured.integratedLufs);
     double bestGain = gain, bestError = 1e9;
     double previousGain = 0.0, previousLufs = 0.0;
     for (int iteration = 0; iteration < kMaxIterations; ++iteration) {
@@ -357,24 +352,22 @@ Result<MasterReport> masterFile(const MasterRequest& request) {
     }
     report.limiterGainDb = report.iterations.back().gainDb;
     report.maxLimiterReductionDb = limiterReductionDb;
-    // The expectation the dynamics were planned on (from the rendered pre-limiter signal, or from
-    // the input where the dynamics were not planned again) against the limiter's real work: say so
-    // when it worked much harder (the estimate counts the highest peak, the limiter also takes
-    // dense passages down).
-    const bool fromRender = report.plan.limiter.expectationFromRender;
-    const char* basis = fromRender ? "the rendered pre-limiter signal" : "the input";
+    // The expectation the dynamics were planned on (replanDynamics: from the rendered pre-limiter
+    // signal) against the limiter's real work: say so when it worked much harder (the estimate
+    // counts the highest peak, the limiter also takes dense passages down).
     const double expected = report.plan.limiter.expectedPeakReductionDb;
-    const bool dynamicsHeld = !(planRequest.amount > 0.0) || planRequest.intent.adjustments.keepDynamic;
+    const bool dynamicsHeld = !dynamicsProcessingAllowed(report.plan, planRequest);
     if (limiterReductionDb > expected + kReductionSurpriseDb)
         report.plan.decisions.push_back(
             {"limiter", formatText("measured gain reduction %.1f dB", limiterReductionDb),
-             formatText("%.1f dB more than the %.1f dB expected from %s; %s", limiterReductionDb - expected, expected, basis,
+             formatText("%.1f dB more than the %.1f dB expected from the rendered pre-limiter signal; %s",
+                        limiterReductionDb - expected, expected,
                         dynamicsHeld ? "glue compression and the clipper are not used (amount 0 or \"keep it dynamic\")"
                                      : "glue compression and the clipper were decided on the expectation")});
     if (limiterReductionDb > kHeavyLimitingDb)
-        report.warnings.push_back(formatText("the limiter takes up to %.1f dB of gain reduction (%.1f dB expected from %s): "
-                                             "listen to the loudest passages; %s",
-                                             limiterReductionDb, expected, basis,
+        report.warnings.push_back(formatText("the limiter takes up to %.1f dB of gain reduction (%.1f dB expected from the "
+                                             "rendered pre-limiter signal): listen to the loudest passages; %s",
+                                             limiterReductionDb, expected,
                                              dynamicsHeld ? "a lower target, or allowing glue compression and the clipper "
                                                             "(amount above 0, no \"keep it dynamic\"), eases it"
                                                           : "a lower target eases it"));

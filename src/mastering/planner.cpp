@@ -263,8 +263,39 @@ void planStereo(const analysis::Analysis& mix, const PlanRequest& request, Maste
     }
 }
 
+// Glue compression above 4 dB of expected peak reduction, the clipper above 6 dB; `levelLufs` is
+// the loudness of the signal the glue compressor will see.
 void planGlueAndClipper(const PlanRequest& request, double levelLufs, double peakReductionDb, MasteringPlan& plan,
-                        const char* basis);
+                        const char* basis) {
+    const auto& intent = request.intent.adjustments;
+    auto& glue = plan.glue;
+    const bool dynamicsAllowed = dynamicsProcessingAllowed(plan, request);
+    if (glue.enabled) {
+        // Already planned (reference matching's spread, or before the render).
+    } else if (dynamicsAllowed && peakReductionDb > 4.0) {
+        glue.enabled = true;
+        glue.ratio = 1.0 + 0.8 * request.amount;
+        glue.thresholdDb = levelLufs + 3.0;  // RMS detector: acts on the loud passages only
+        glue.attackMs = 30.0 + 20.0 * intent.punch;
+        glue.releaseMs = 150.0 - 40.0 * intent.punch;
+        glue.reason = formatText("%s %.1f dB of peak reduction: gentle %.1f:1 glue compression shares the load", basis,
+                                 peakReductionDb, glue.ratio);
+        plan.decisions.push_back({"compressor", formatText("%.1f:1 above %.1f dBFS RMS, attack %.0f ms, auto release",
+                                                       glue.ratio, glue.thresholdDb, glue.attackMs),
+                                  glue.reason});
+    } else if (intent.keepDynamic) {
+        plan.decisions.push_back({"compressor", "off", "intent: keep it dynamic"});
+    }
+    if (dynamicsAllowed && peakReductionDb > 6.0 && !plan.clipper.enabled) {
+        plan.clipper.enabled = true;
+        plan.clipper.shaveDb = 1.5;
+        plan.clipper.reason = formatText("%s %.1f dB of peak reduction: a soft clipper shaves the fastest transients so "
+                                         "the limiter works less",
+                                         basis, peakReductionDb);
+        plan.decisions.push_back({"clipper", formatText("soft clip the top %.1f dB of peaks (4x oversampled)", plan.clipper.shaveDb),
+                                  plan.clipper.reason});
+    }
+}
 
 void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& request, MasteringPlan& plan) {
     auto& loudness = plan.loudness;
@@ -331,40 +362,6 @@ void planDynamicsAndLoudness(const analysis::Analysis& mix, const PlanRequest& r
     planGlueAndClipper(request, integrated, peakReductionDb, plan, "the limiter would need");
 }
 
-// Glue compression above 4 dB of expected peak reduction, the clipper above 6 dB; `levelLufs` is
-// the loudness of the signal the glue compressor will see.
-void planGlueAndClipper(const PlanRequest& request, double levelLufs, double peakReductionDb, MasteringPlan& plan,
-                        const char* basis) {
-    const auto& intent = request.intent.adjustments;
-    auto& glue = plan.glue;
-    const bool dynamicsAllowed = request.amount > 0.0 && !intent.keepDynamic && !plan.loudness.turnDownOnly;
-    if (glue.enabled) {
-        // Already planned (reference matching's spread, or before the render).
-    } else if (dynamicsAllowed && peakReductionDb > 4.0) {
-        glue.enabled = true;
-        glue.ratio = 1.0 + 0.8 * request.amount;
-        glue.thresholdDb = levelLufs + 3.0;  // RMS detector: acts on the loud passages only
-        glue.attackMs = 30.0 + 20.0 * intent.punch;
-        glue.releaseMs = 150.0 - 40.0 * intent.punch;
-        glue.reason = formatText("%s %.1f dB of peak reduction: gentle %.1f:1 glue compression shares the load", basis,
-                                 peakReductionDb, glue.ratio);
-        plan.decisions.push_back({"compressor", formatText("%.1f:1 above %.1f dBFS RMS, attack %.0f ms, auto release",
-                                                       glue.ratio, glue.thresholdDb, glue.attackMs),
-                                  glue.reason});
-    } else if (intent.keepDynamic && !plan.limiter.expectationFromRender) {
-        plan.decisions.push_back({"compressor", "off", "intent: keep it dynamic"});
-    }
-    if (dynamicsAllowed && peakReductionDb > 6.0 && !plan.clipper.enabled) {
-        plan.clipper.enabled = true;
-        plan.clipper.shaveDb = 1.5;
-        plan.clipper.reason = formatText("%s %.1f dB of peak reduction: a soft clipper shaves the fastest transients so "
-                                         "the limiter works less",
-                                         basis, peakReductionDb);
-        plan.decisions.push_back({"clipper", formatText("soft clip the top %.1f dB of peaks (4x oversampled)", plan.clipper.shaveDb),
-                                  plan.clipper.reason});
-    }
-}
-
 void planWarnings(const analysis::Analysis& mix, MasteringPlan& plan) {
     if (mix.clippedRuns > 0)
         plan.warnings.push_back(formatText("input has %lld clipped runs (3+ samples at full scale): clipping in the mix cannot be undone",
@@ -380,22 +377,22 @@ void planWarnings(const analysis::Analysis& mix, MasteringPlan& plan) {
 
 }  // namespace
 
+bool dynamicsProcessingAllowed(const MasteringPlan& plan, const PlanRequest& request) {
+    return request.amount > 0.0 && !request.intent.adjustments.keepDynamic && !plan.loudness.turnDownOnly;
+}
+
 bool canReplanDynamics(const MasteringPlan& plan, const PlanRequest& request) {
-    return !plan.reference && !plan.loudness.turnDownOnly && request.amount > 0.0 &&
-           !request.intent.adjustments.keepDynamic && !(plan.glue.enabled && plan.clipper.enabled);
+    return dynamicsProcessingAllowed(plan, request) && !plan.reference && !(plan.glue.enabled && plan.clipper.enabled);
 }
 
 bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double renderedLufs, double renderedTruePeakDbtp,
                     std::optional<double> limiterGainDb) {
-    PlanRequest bounded = request;
-    bounded.amount = std::clamp(request.amount, 0.0, 1.0);
     const double ceiling = plan.limiter.ceilingDbtp;
     const double peakCeiling = std::min(ceiling, plan.limiter.peakTargetDbtp.value_or(ceiling));
     const double gainDb = limiterGainDb.value_or(plan.loudness.plannedLufs - renderedLufs);
     const double peakReductionDb = std::max(0.0, renderedTruePeakDbtp + gainDb - peakCeiling);
     const double fromInput = plan.limiter.expectedPeakReductionDb;
     plan.limiter.expectedPeakReductionDb = peakReductionDb;
-    plan.limiter.expectationFromRender = true;
     if (std::abs(peakReductionDb - fromInput) >= 0.5)
         plan.decisions.push_back({"limiter", formatText("expected peak reduction %.1f dB", peakReductionDb),
                                   formatText("measured on the rendered pre-limiter signal (%.1f LUFS, %.1f dBTP, limiter gain "
@@ -403,6 +400,8 @@ bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double rend
                                              renderedLufs, renderedTruePeakDbtp, gainDb,
                                              limiterGainDb ? " by the loudness model" : "", fromInput)});
     if (!canReplanDynamics(plan, request)) return false;
+    PlanRequest bounded = request;
+    bounded.amount = std::clamp(request.amount, 0.0, 1.0);
     const bool hadGlue = plan.glue.enabled;
     planGlueAndClipper(bounded, renderedLufs, peakReductionDb, plan, "the rendered pre-limiter signal needs");
     return plan.glue.enabled && !hadGlue;

@@ -205,7 +205,7 @@ private:
         std::vector<float> peak;     // per frame of the current block: held side-chain peak
         std::vector<float> distinctPeak;         // the held peak's runs of equal values: one value per run
         std::vector<std::uint32_t> runOfFrame;   // per frame: its run's index in distinctPeak
-        std::vector<double> level;   // per frame: linear level (amplitude, or mean square for RMS)
+        std::vector<double> level;   // per frame: RMS: the mean square; peak: the curve per run of distinctPeak
         std::vector<double> gain;    // per frame of the current block, linear
         std::vector<double> detectorScratch;  // 2 per frame: SmoothPeakDetector::processTogether
     };

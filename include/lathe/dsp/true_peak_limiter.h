@@ -75,6 +75,20 @@ public:
         float targetLinear = 1.0f;
     };
     [[nodiscard]] static Result<MainStageDesign> mainStageDesign(const TruePeakLimiterParams& params, const ProcessSpec& spec);
+    // The main stage's reading per frame: the larger of its wide and conventional detectors' (both
+    // report detectorLatencyFrames late). The limiter runs it, and so does LimiterLoudnessModel.
+    class MainStageDetection {
+    public:
+        Status prepare(const ProcessSpec& spec, const MainStageDesign& design);  // allocates
+        void reset() noexcept;
+        // peaks[i] = frame i's reading (exact where it could pass `floor`, see TruePeakDetector);
+        // block.numFrames() <= spec.maxBlockFrames.
+        void process(ConstAudioBlock block, std::span<float> peaks, float floor = 0.0f) noexcept;
+
+    private:
+        TruePeakDetector wide_, conventional_;
+        std::vector<float> conventionalPeaks_;
+    };
     // The TruePeakMeter's filter (4x, half-band cascade): the detection filter at the default 4x.
     [[nodiscard]] static OversamplerParams meterDetection() noexcept;
 
@@ -127,7 +141,8 @@ private:
 
     // Main stage: the wide detector and the conventional one; safety stage: the wide detector and
     // (meterTwin_ only) the meter's filter. All report in step.
-    TruePeakDetector mainDetector_, conventionalDetector_, safetyDetector_, safetyMeterDetector_;
+    MainStageDetection mainDetection_;
+    TruePeakDetector safetyDetector_, safetyMeterDetector_;
     bool meterTwin_ = false;
     LimiterGainEnvelope mainEnvelope_, safetyEnvelope_;
     std::vector<Delay> mainDelay_, safetyDelay_;
@@ -138,9 +153,9 @@ private:
     std::size_t safetySpanFrames_ = 0;
     std::size_t framesSinceMainGain_ = 0;  // frames since the main gain was last below 1 (saturates)
     AudioBuffer scratch_;  // the chunk after input gain, then after the main stage
-    // Readings per frame: the wide detector's, the second detector's (the conventional one in the main
-    // stage, the meter twin in the safety stage), the main stage's delayed to the safety stage.
-    std::vector<float> peaks_, secondPeaks_, delayedPeaks_;
+    // Readings per frame: the main stage's, then the safety detector's; the meter twin's (safety
+    // stage, meterTwin_ only); the main stage's delayed to the safety stage.
+    std::vector<float> peaks_, meterPeaks_, delayedPeaks_;
     std::vector<float> gains_, delayedGains_, safetyGains_;
     std::vector<std::uint8_t> safetyNeeded_;
 

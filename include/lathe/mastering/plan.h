@@ -79,10 +79,9 @@ struct LimiterPlan {
     double lookaheadMs = 5.0;
     double releaseMs = 80.0;
     // The peak reduction the planner expects of the limiter: true peak + loudness gain - ceiling,
-    // from the input's analysis, then (replanDynamics) from the rendered pre-limiter signal; glue
-    // compression and the clipper are decided on it.
+    // from the input's analysis, then (replanDynamics, which masterFile always runs) from the
+    // rendered pre-limiter signal; glue compression and the clipper are decided on it.
     double expectedPeakReductionDb = 0.0;
-    bool expectationFromRender = false;  // expectedPeakReductionDb was measured on the render
 };
 
 struct LoudnessPlan {
@@ -174,9 +173,11 @@ MasteringPlan planMaster(const analysis::Analysis& mix, const PlanRequest& reque
 // (the loudness model: limiting lowers the loudness, so it is more than target - renderedLufs).
 bool replanDynamics(MasteringPlan& plan, const PlanRequest& request, double renderedLufs, double renderedTruePeakDbtp,
                     std::optional<double> limiterGainDb = std::nullopt);
-// Whether replanDynamics may add processing: dynamics allowed (amount > 0, not "keep it dynamic",
-// not a turn-down-only master), no reference matching (its dynamics follow the reference), and
-// glue or clipper still off.
+// Whether glue compression and the clipper may be used at all: amount > 0, no "keep it dynamic",
+// not a turn-down-only master.
+bool dynamicsProcessingAllowed(const MasteringPlan& plan, const PlanRequest& request);
+// Whether replanDynamics may add processing: dynamics processing allowed, no reference matching
+// (its dynamics follow the reference), and glue or clipper still off.
 bool canReplanDynamics(const MasteringPlan& plan, const PlanRequest& request);
 
 }  // namespace lathe::mastering
